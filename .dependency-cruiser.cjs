@@ -1,0 +1,83 @@
+// Layering from DESIGN.md and STYLE.md, checked on every `npm run lint`.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Circular imports make start-up order fragile and hide design problems.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'core-imports-nothing-of-ours',
+      severity: 'error',
+      from: { path: '^core/' },
+      to: { path: '^(rules|ocr|crawler|store|pipeline|server|cli)/' },
+    },
+    {
+      name: 'stages-import-only-core',
+      comment: 'rules, ocr, crawler and store may import core only (DESIGN.md layout table).',
+      severity: 'error',
+      from: { path: '^(rules|ocr|crawler|store)/' },
+      to: { path: '^(rules|ocr|crawler|store|pipeline|server|cli)/', pathNot: '^$1/' },
+    },
+    {
+      name: 'pipeline-not-server-or-cli',
+      severity: 'error',
+      from: { path: '^pipeline/' },
+      to: { path: '^(server|cli)/' },
+    },
+    {
+      name: 'server-not-stages-directly',
+      comment: 'server may import core, store and pipeline.',
+      severity: 'error',
+      from: { path: '^server/' },
+      to: { path: '^(rules|ocr|crawler|cli)/' },
+    },
+    {
+      name: 'rules-does-no-io',
+      comment: 'rules/ is pure: no file system, network or process access.',
+      severity: 'error',
+      from: { path: '^rules/', pathNot: '\\.test\\.ts$' },
+      to: { dependencyTypes: ['core'], path: '^(node:)?(fs|fs/promises|net|http|https|child_process|dgram|dns|tls|worker_threads)$' },
+    },
+    {
+      name: 'puppeteer-only-in-crawler',
+      severity: 'error',
+      from: { pathNot: '^crawler/' },
+      to: { path: 'node_modules/puppeteer' },
+    },
+    {
+      name: 'sharp-and-tesseract-only-in-ocr',
+      severity: 'error',
+      from: { pathNot: '^ocr/' },
+      to: { path: 'node_modules/(sharp|tesseract\\.js)/' },
+    },
+    {
+      name: 'bullmq-only-in-pipeline',
+      severity: 'error',
+      from: { pathNot: '^pipeline/' },
+      to: { path: 'node_modules/bullmq/' },
+    },
+    {
+      name: 'no-dev-dependencies-in-production-code',
+      severity: 'error',
+      from: { path: '^(core|rules|ocr|crawler|store|pipeline|server|cli)/', pathNot: '\\.test\\.ts$' },
+      to: { dependencyTypes: ['npm-dev'] },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+  },
+};

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { CONFIG_VARIABLES } from '../core/config.js';
+import { OvershareError } from '../core/errors.js';
+import { OVERSHARE_VERSION } from '../core/version.js';
+import { migrateCommand } from './commands/migrate-command.js';
+import { policyCommand } from './commands/policy-command.js';
+import { serveCommand } from './commands/serve-command.js';
+
+/** Exit codes: 0 success, 1 the work failed, 2 the command line was wrong. */
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
+
+function buildProgram(): Command {
+  const program = new Command('overshare')
+    .description('Finds confidential company information that employees and corporate accounts post in public.')
+    .version(OVERSHARE_VERSION, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', `\nConfiguration comes from the environment: ${CONFIG_VARIABLES.join(', ')}.\nSee README.md.`)
+    .addCommand(serveCommand())
+    .addCommand(migrateCommand())
+    .addCommand(policyCommand());
+  exitOverrideEverywhere(program);
+  return program;
+}
+
+function exitOverrideEverywhere(command: Command): void {
+  command.exitOverride();
+  for (const child of command.commands) exitOverrideEverywhere(child);
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are "errors" to commander; their exit code is 0.
+      return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (error instanceof OvershareError) {
+      console.error(`overshare: ${error.message}`);
+      return EXIT_FAILURE;
+    }
+    console.error('overshare: unexpected error (please report it with this output):');
+    console.error(error);
+    return EXIT_FAILURE;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,142 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+/**
+ * The environment, parsed once. This is the only module that reads `process.env`;
+ * everything else receives the `Config` it returns.
+ */
+
+// Variables whose values are never echoed, not even in an error about them.
+const SECRET_VARIABLES = new Set(['DATABASE_URL']);
+
+// An empty variable (`DATABASE_URL=` in a compose file) means "unset", not "the empty string".
+const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+
+const wholeNumber = (min: number, max: number, fallback: number) =>
+  z.preprocess(
+    unsetIfEmpty,
+    z.coerce
+      .number({ error: `must be a whole number from ${min} to ${max}` })
+      .int({ error: `must be a whole number from ${min} to ${max}` })
+      .min(min, { error: `must be a whole number from ${min} to ${max}` })
+      .max(max, { error: `must be a whole number from ${min} to ${max}` })
+      .default(fallback),
+  );
+
+const urlWithScheme = (schemes: readonly string[]) =>
+  z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .refine((value) => hasScheme(value, schemes), {
+        error: `must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}`,
+      })
+      .optional(),
+  );
+
+const environmentSchema = z.object({
+  NODE_ENV: z.preprocess(unsetIfEmpty, z.enum(['production', 'development', 'test']).default('production')),
+  LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
+  OVERSHARE_DATA_DIR: z.preprocess(unsetIfEmpty, z.string().default('./.overshare')),
+  OVERSHARE_POLICY_FILE: z.preprocess(unsetIfEmpty, z.string().optional()),
+  DATABASE_URL: urlWithScheme(['postgres:', 'postgresql:']),
+  DATABASE_POOL_MAX: wholeNumber(1, 200, 10),
+  DATABASE_CONNECT_TIMEOUT_MS: wholeNumber(100, 600_000, 5_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: wholeNumber(0, 3_600_000, 60_000),
+  HOST: z.preprocess(unsetIfEmpty, z.string().default('127.0.0.1')),
+  PORT: wholeNumber(0, 65_535, 8080),
+  READINESS_TIMEOUT_MS: wholeNumber(100, 60_000, 2_000),
+  SHUTDOWN_TIMEOUT_MS: wholeNumber(0, 600_000, 10_000),
+});
+
+/** Every setting overshare reads from the environment, with units in the names. */
+export interface Config {
+  nodeEnv: 'production' | 'development' | 'test';
+  /** Unset means each command's own default: `info` for serve, `warn` for one-shot commands. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' | undefined;
+  /** Absolute folder for embedded data (PGlite); default `./.overshare`. */
+  dataDir: string;
+  /** Absolute path of the policy file, when one is configured. */
+  policyFile: string | undefined;
+  database: {
+    /** PostgreSQL URL; unset means the embedded PGlite database in `dataDir`. */
+    url: string | undefined;
+    poolMax: number;
+    connectTimeoutMs: number;
+    /** 0 disables the statement timeout. */
+    statementTimeoutMs: number;
+  };
+  server: {
+    host: string;
+    port: number;
+    readinessTimeoutMs: number;
+    shutdownTimeoutMs: number;
+  };
+}
+
+/** The variables overshare reads, for `--help` texts and docs. */
+export const CONFIG_VARIABLES = Object.keys(environmentSchema.shape);
+
+/**
+ * Parses the environment into a `Config`. Throws one ConfigError listing every bad variable,
+ * with the value shown for ordinary variables and hidden for secrets.
+ */
+export function loadConfig(
+  environment: Readonly<Record<string, string | undefined>> = process.env,
+  cwd: string = process.cwd(),
+): Config {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? '(environment)');
+      const raw = environment[variable];
+      const shown = SECRET_VARIABLES.has(variable) ? '(value hidden)' : `(got ${JSON.stringify(raw)})`;
+      return `  ${variable} ${issue.message} ${shown}`;
+    });
+    throw new ConfigError(
+      [`The environment has ${problems.length} bad variable(s):`, ...problems, 'Fix or unset them and start again.'].join(
+        '\n',
+      ),
+    );
+  }
+  const env = parsed.data;
+  return {
+    nodeEnv: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    dataDir: path.resolve(cwd, env.OVERSHARE_DATA_DIR),
+    policyFile: env.OVERSHARE_POLICY_FILE === undefined ? undefined : path.resolve(cwd, env.OVERSHARE_POLICY_FILE),
+    database: {
+      url: env.DATABASE_URL,
+      poolMax: env.DATABASE_POOL_MAX,
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    },
+    server: {
+      host: env.HOST,
+      port: env.PORT,
+      readinessTimeoutMs: env.READINESS_TIMEOUT_MS,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    },
+  };
+}
+
+/** A URL with its password (and any query string) replaced, safe for logs and messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    parsed.search = '';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+function hasScheme(value: string, schemes: readonly string[]): boolean {
+  try {
+    return schemes.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,178 @@
+import { z } from 'zod';
+
+/** Languages every text pack and the OCR cover. */
+export const LANGUAGES = ['en', 'ru', 'uk', 'pl', 'el', 'de'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** Rule packs shipped with overshare (rules/packs/*.yaml, plus the two generated from the policy). */
+export const PACK_NAMES = ['markings', 'secrets', 'pii', 'business', 'organisation', 'fingerprints'] as const;
+export type PackName = (typeof PACK_NAMES)[number];
+
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Finding categories, as in DESIGN.md. */
+export const CATEGORIES = [
+  'marking',
+  'secret',
+  'credential',
+  'pii',
+  'financial',
+  'codename',
+  'internal_host',
+  'employee_id',
+  'customer',
+  'personnel',
+  'product',
+  'security',
+  'fingerprint',
+  'location',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+const text = z.string().trim().min(1, { error: 'must not be empty' });
+
+/** A JavaScript regular expression in Unicode mode; a bad one fails with the engine's reason. */
+export const regexSource = z.string().superRefine((source, context) => {
+  try {
+    new RegExp(source, 'u');
+  } catch (error) {
+    context.addIssue({
+      code: 'custom',
+      message: `is not a valid regular expression: ${(error as Error).message}`,
+    });
+  }
+});
+
+const domainName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/u, {
+    error: 'must be a domain name such as corp.example.com (no scheme, no path)',
+  });
+
+const hostLabel = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/u, { error: 'must be a single host name such as jira or wiki-prod' });
+
+const ruleId = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/u, { error: 'must be a kebab-case rule id' });
+
+const days = (fallback: number) =>
+  z.number().int().min(1, { error: 'must be at least 1 day' }).max(36_500).default(fallback);
+
+/** An allowlist entry: literal text (the short form) or a regular expression, each with an optional reason. */
+const allowEntry = z.union([
+  text.transform((literal) => ({ text: literal })),
+  z.strictObject({ text, reason: z.string().optional() }),
+  z.strictObject({ pattern: regexSource, reason: z.string().optional() }),
+]);
+
+const codeName = z.strictObject({
+  name: text,
+  description: z.string().optional(),
+  /** A code name that is also a common word (a bird, a spice) is matched only in the case written here. */
+  caseSensitive: z.boolean().default(false),
+  /** Words that make a mention of the name count (e.g. "project", "launch"). */
+  context: z.array(text).default([]),
+});
+
+const sensitiveSite = z.strictObject({
+  name: text,
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+  radiusM: z.number().positive({ error: 'must be a positive number of metres' }).max(100_000),
+});
+
+const confidentialDocument = z.strictObject({
+  id: ruleId,
+  title: text,
+  /** A text file (.txt or .md), relative to the policy file. */
+  path: text,
+});
+
+const override = z.strictObject({
+  enabled: z.boolean().optional(),
+  severity: z.enum(SEVERITIES).optional(),
+  /** Replaces the rule's base score (0-100). */
+  score: z.number().int().min(0).max(100).optional(),
+});
+
+/**
+ * The organisation's policy (`overshare.policy.yaml`): what counts as confidential for it and how
+ * findings are scored, suppressed and kept. Unknown fields are errors, so a typo never silently
+ * turns a check off.
+ */
+export const policySchema = z
+  .strictObject({
+    version: z.literal(1, { error: 'must be 1 (the only policy format so far)' }),
+    organisation: z.strictObject({
+      name: text,
+      aliases: z.array(text).default([]),
+    }),
+    codeNames: z.array(codeName).default([]),
+    internalDomains: z.array(domainName).default([]),
+    internalHostnames: z.array(hostLabel).default([]),
+    emailDomains: z.array(domainName).default([]),
+    employeeIdPattern: regexSource.optional(),
+    sensitiveSites: z.array(sensitiveSite).default([]),
+    confidentialDocuments: z.array(confidentialDocument).default([]),
+    packs: z.array(z.enum(PACK_NAMES)).default([...PACK_NAMES]),
+    overrides: z.record(ruleId, override).default({}),
+    allowlists: z
+      .strictObject({
+        global: z.array(allowEntry).default([]),
+        rules: z.record(ruleId, z.array(allowEntry)).default({}),
+        accounts: z
+          .record(
+            z.string().regex(/^[a-z][a-z0-9-]*:.+$/u, { error: 'must be "platform:handle", e.g. mastodon:@alice@example.social' }),
+            z.array(allowEntry),
+          )
+          .default({}),
+      })
+      .default({ global: [], rules: {}, accounts: {} }),
+    reviewThreshold: z.number().int().min(0).max(100).default(60),
+    languages: z.array(z.enum(LANGUAGES)).min(1).default(['en', 'ru', 'uk', 'pl', 'el']),
+    retention: z
+      .strictObject({
+        /** Findings still open (new, in review, reopened). */
+        findingsDays: days(365),
+        /** Findings after their resolution. */
+        resolvedFindingsDays: days(180),
+        /** The URL, ids and hashes kept of a post with no finding. */
+        cleanPostsDays: days(30),
+        /** SIEM events in the outbox, once every sink has taken them. */
+        eventsDays: days(90),
+        auditLogDays: days(730),
+      })
+      .default({ findingsDays: 365, resolvedFindingsDays: 180, cleanPostsDays: 30, eventsDays: 90, auditLogDays: 730 }),
+  })
+  .superRefine((policy, context) => {
+    reportDuplicates(policy.codeNames.map((entry) => entry.name.toLowerCase()), ['codeNames'], 'name', context);
+    reportDuplicates(policy.confidentialDocuments.map((entry) => entry.id), ['confidentialDocuments'], 'id', context);
+    reportDuplicates(policy.sensitiveSites.map((entry) => entry.name), ['sensitiveSites'], 'name', context);
+  });
+
+export type Policy = z.output<typeof policySchema>;
+export type AllowEntry = z.output<typeof allowEntry>;
+
+function reportDuplicates(
+  values: readonly string[],
+  path: readonly (string | number)[],
+  field: string,
+  context: z.RefinementCtx,
+): void {
+  const seen = new Map<string, number>();
+  values.forEach((value, index) => {
+    const first = seen.get(value);
+    if (first === undefined) seen.set(value, index);
+    else
+      context.addIssue({
+        code: 'custom',
+        path: [...path, index, field],
+        message: `repeats entry ${first} (${JSON.stringify(value)}); each must be unique`,
+      });
+  });
+}

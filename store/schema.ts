@@ -1,0 +1,212 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Category, Severity } from '../core/policy-schema.js';
+
+/**
+ * The database as Kysely sees it: one interface per table, matching store/migrations.
+ * `Generated` columns have defaults; timestamps are read as Date and written as Date or ISO text.
+ */
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export type AccountKind = 'corporate' | 'employee';
+export type AccountStatus = 'pending' | 'ok' | 'blocked' | 'failing';
+export type Role = 'admin' | 'reviewer' | 'auditor' | 'siem';
+export type FindingState = 'new' | 'in_review' | 'resolved' | 'reopened';
+export type Resolution =
+  | 'confirmed_leak'
+  | 'false_positive'
+  | 'authorized'
+  | 'accepted_risk'
+  | 'duplicate'
+  | 'out_of_scope';
+export type FindingEventType = 'finding.created' | 'finding.updated' | 'finding.purged';
+export type ScanTrigger = 'schedule' | 'manual' | 'api';
+export type ScanStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface ScanCounts {
+  accounts: number;
+  posts: number;
+  images: number;
+  findings: number;
+  errors: number;
+}
+
+export interface AccountsTable {
+  id: Generated<string>;
+  platform: string;
+  handle: string;
+  url: string | null;
+  display_name: string | null;
+  kind: AccountKind;
+  owner_employee_id: string | null;
+  owner_name: string | null;
+  owner_email: string | null;
+  owner_department: string | null;
+  notice_given_at: Timestamp | null;
+  legal_basis: string | null;
+  schedule: string | null;
+  is_active: Generated<boolean>;
+  status: Generated<AccountStatus>;
+  last_error: string | null;
+  last_error_at: Timestamp | null;
+  crawl_cursor: Json<unknown> | null;
+  last_scanned_at: Timestamp | null;
+  next_scan_at: Timestamp | null;
+  settings: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface PostsTable {
+  id: Generated<string>;
+  account_id: string;
+  platform: string;
+  external_id: string;
+  url: string;
+  author: string | null;
+  published_at: Timestamp | null;
+  collected_at: CreatedAt;
+  is_repost: Generated<boolean>;
+  /** Dropped (set to null) after analysis when the post has no finding. */
+  text: string | null;
+  /** SHA-256 of the post's text and media URLs: tells a changed post from a re-collected one. */
+  content_sha256: string;
+  analyzed_at: Timestamp | null;
+  content_dropped_at: Timestamp | null;
+}
+
+export interface MediaTable {
+  id: Generated<string>;
+  post_id: string;
+  position: number;
+  source_url: string;
+  status: Generated<'pending' | 'extracted' | 'skipped' | 'failed'>;
+  content_sha256: string | null;
+  mime_type: string | null;
+  byte_size: number | null;
+  width: number | null;
+  height: number | null;
+  perceptual_hash: string | null;
+  ocr_text: string | null;
+  metadata: ColumnType<Record<string, unknown>, string | undefined, string>;
+  error: string | null;
+  created_at: CreatedAt;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  username: string;
+  display_name: string | null;
+  email: string | null;
+  role: Role;
+  password_hash: string | null;
+  is_active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  last_login_at: Timestamp | null;
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  role: Role;
+  scopes: ColumnType<string[], string[] | undefined, string[]>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+/** What a finding points at: the matched text (kept for review, masked for export) and where it was. */
+export interface Evidence {
+  source: 'text' | 'ocr' | 'exif';
+  text: string;
+  /** Character offsets into the post text or the OCR text. */
+  start?: number;
+  end?: number;
+  /** Box in the image: x, y, width, height in pixels. */
+  box?: [number, number, number, number];
+  mediaId?: string;
+}
+
+export interface FindingsTable {
+  id: Generated<string>;
+  post_id: string;
+  account_id: string;
+  dedupe_key: string;
+  rule_ids: string[];
+  category: Category;
+  severity: Severity;
+  score: number;
+  score_breakdown: ColumnType<Record<string, number>, string | undefined, string>;
+  evidence: Json<Evidence>;
+  state: Generated<FindingState>;
+  resolution: Resolution | null;
+  resolution_expires_at: Timestamp | null;
+  assignee_id: string | null;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface FindingEventsTable {
+  /** Commit-ordered: a reader that has seen `seq` will never later see a smaller one appear. */
+  seq: ColumnType<number, never, never>;
+  id: Generated<string>;
+  finding_id: string;
+  finding_version: number;
+  type: FindingEventType;
+  payload: Json<Record<string, unknown>>;
+  occurred_at: CreatedAt;
+}
+
+export interface AuditLogTable {
+  id: ColumnType<number, never, never>;
+  occurred_at: CreatedAt;
+  actor_type: 'user' | 'api_key' | 'system';
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, never>;
+  ip: string | null;
+}
+
+export interface ScanRunsTable {
+  id: Generated<string>;
+  trigger: ScanTrigger;
+  account_id: string | null;
+  status: Generated<ScanStatus>;
+  counts: ColumnType<ScanCounts, string | undefined, string>;
+  errors: ColumnType<Array<{ at: string; message: string; accountId?: string }>, string | undefined, string>;
+  created_at: CreatedAt;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface Schema {
+  accounts: AccountsTable;
+  posts: PostsTable;
+  media: MediaTable;
+  users: UsersTable;
+  api_keys: ApiKeysTable;
+  findings: FindingsTable;
+  finding_events: FindingEventsTable;
+  audit_log: AuditLogTable;
+  scan_runs: ScanRunsTable;
+}
+
+export type Account = Selectable<AccountsTable>;
+export type NewAccount = Insertable<AccountsTable>;
+export type AccountUpdate = Updateable<AccountsTable>;
+export type Post = Selectable<PostsTable>;
+export type Finding = Selectable<FindingsTable>;
+export type FindingEvent = Selectable<FindingEventsTable>;
+export type AuditEntry = Selectable<AuditLogTable>;
+export type ScanRun = Selectable<ScanRunsTable>;
