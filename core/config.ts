@@ -10,19 +10,23 @@ import { ConfigError } from './errors.js';
 // Variables whose values are never echoed, not even in an error about them.
 const SECRET_VARIABLES = new Set(['DATABASE_URL']);
 
-// An empty variable (`DATABASE_URL=` in a compose file) means "unset", not "the empty string".
-const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+// An empty or blank variable (`DATABASE_URL=` in a compose file) means "unset", not "".
+const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
-const wholeNumber = (min: number, max: number, fallback: number) =>
-  z.preprocess(
+// Plain decimal digits only: `0x10`, `1e3` and `8080.0` are refused, not reinterpreted.
+const wholeNumber = (min: number, max: number, fallback: number) => {
+  const error = `must be a whole number from ${min} to ${max}`;
+  return z.preprocess(
     unsetIfEmpty,
-    z.coerce
-      .number({ error: `must be a whole number from ${min} to ${max}` })
-      .int({ error: `must be a whole number from ${min} to ${max}` })
-      .min(min, { error: `must be a whole number from ${min} to ${max}` })
-      .max(max, { error: `must be a whole number from ${min} to ${max}` })
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,9}$/u, { error })
+      .transform(Number)
+      .pipe(z.number().min(min, { error }).max(max, { error }))
       .default(fallback),
   );
+};
 
 const urlWithScheme = (schemes: readonly string[]) =>
   z.preprocess(
@@ -121,22 +125,21 @@ export function loadConfig(
   };
 }
 
-/** A URL with its password (and any query string) replaced, safe for logs and messages. */
+/**
+ * A URL rebuilt from its scheme, user, host, port and path only, with any password shown as `***`:
+ * safe for logs and messages. Query strings and fragments (which may carry credentials too) are
+ * dropped, and a URL with no host is not shown at all.
+ */
 export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    parsed.search = '';
-    return parsed.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
+  if (!URL.canParse(url)) return '(unparseable URL)';
+  const parsed = new URL(url);
+  if (parsed.host === '') return '(URL without a host)';
+  const credentials = parsed.username === '' ? '' : `${parsed.username}${parsed.password === '' ? '' : ':***'}@`;
+  return `${parsed.protocol}//${credentials}${parsed.host}${parsed.pathname}`;
 }
 
 function hasScheme(value: string, schemes: readonly string[]): boolean {
-  try {
-    return schemes.includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
+  if (!URL.canParse(value)) return false;
+  const parsed = new URL(value);
+  return schemes.includes(parsed.protocol) && parsed.hostname !== '';
 }

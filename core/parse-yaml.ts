@@ -28,7 +28,15 @@ export function parseYamlWithSchema<Schema extends z.ZodType>(
       }),
     );
   }
-  const value: unknown = document.toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // yaml refuses alias expansion past maxAliasCount (the "billion laughs" attack).
+    throw new InputValidationError(source, [
+      { path: '', message: `cannot be expanded: ${(error as Error).message}. Use fewer YAML aliases (*name).` },
+    ]);
+  }
   if (value === null || value === undefined) {
     throw new InputValidationError(source, [{ path: '', message: 'is empty: expected a YAML mapping' }]);
   }
@@ -68,6 +76,17 @@ function describeIssue(
         ...locate(keyNodeAt(document, segments, key), lineCounter),
       };
     });
+  }
+  if (issue.code === 'invalid_key') {
+    const key = String(segments.at(-1));
+    const reason = issue.issues[0]?.message ?? issue.message;
+    return [
+      {
+        path: formatPath(segments),
+        message: `has a bad key ${JSON.stringify(key)}: the key ${reason}`,
+        ...locate(keyNodeAt(document, segments.slice(0, -1), key), lineCounter),
+      },
+    ];
   }
   const node = nearestNode(document, segments);
   const present = valueAt(root, segments);
@@ -118,8 +137,9 @@ function preview(value: unknown): string {
   return shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;
 }
 
+// yaml's pretty messages end in " at line L, column C:" and a snippet; the issue carries the position.
 function firstLine(message: string): string {
-  return message.replace(/\n[\s\S]*$/u, '');
+  return message.replace(/\n[\s\S]*$/u, '').replace(/ at line \d+, column \d+:?$/u, '');
 }
 
 /** The field names an object schema accepts at `segments`, unwrapping optionals, arrays and records. */
@@ -131,7 +151,14 @@ function knownKeysAt(schema: z.ZodType, segments: readonly PropertyKey[]): strin
     else if (current instanceof z.ZodRecord) current = unwrap(current.valueType as z.ZodType);
     else return [];
   }
-  return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
+  return keysOf(current);
+}
+
+function keysOf(schema: z.ZodType | undefined): string[] {
+  if (schema instanceof z.ZodObject) return Object.keys(schema.shape);
+  // A union of objects (e.g. an allowlist entry) accepts the fields of any of its options.
+  if (schema instanceof z.ZodUnion) return [...new Set((schema.options as z.ZodType[]).flatMap((option) => keysOf(unwrap(option))))];
+  return [];
 }
 
 function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {

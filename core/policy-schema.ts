@@ -112,13 +112,13 @@ export const policySchema = z
       name: text,
       aliases: z.array(text).default([]),
     }),
-    codeNames: z.array(codeName).default([]),
+    codeNames: uniqueBy(codeName, 'name', (entry) => entry.name.toLowerCase()),
     internalDomains: z.array(domainName).default([]),
     internalHostnames: z.array(hostLabel).default([]),
     emailDomains: z.array(domainName).default([]),
     employeeIdPattern: regexSource.optional(),
-    sensitiveSites: z.array(sensitiveSite).default([]),
-    confidentialDocuments: z.array(confidentialDocument).default([]),
+    sensitiveSites: uniqueBy(sensitiveSite, 'name', (entry) => entry.name),
+    confidentialDocuments: uniqueBy(confidentialDocument, 'id', (entry) => entry.id),
     packs: z.array(z.enum(PACK_NAMES)).default([...PACK_NAMES]),
     overrides: z.record(ruleId, override).default({}),
     allowlists: z
@@ -148,31 +148,31 @@ export const policySchema = z
         auditLogDays: days(730),
       })
       .default({ findingsDays: 365, resolvedFindingsDays: 180, cleanPostsDays: 30, eventsDays: 90, auditLogDays: 730 }),
-  })
-  .superRefine((policy, context) => {
-    reportDuplicates(policy.codeNames.map((entry) => entry.name.toLowerCase()), ['codeNames'], 'name', context);
-    reportDuplicates(policy.confidentialDocuments.map((entry) => entry.id), ['confidentialDocuments'], 'id', context);
-    reportDuplicates(policy.sensitiveSites.map((entry) => entry.name), ['sensitiveSites'], 'name', context);
   });
 
 export type Policy = z.output<typeof policySchema>;
 export type AllowEntry = z.output<typeof allowEntry>;
 
-function reportDuplicates(
-  values: readonly string[],
-  path: readonly (string | number)[],
-  field: string,
-  context: z.RefinementCtx,
-): void {
-  const seen = new Map<string, number>();
-  values.forEach((value, index) => {
-    const first = seen.get(value);
-    if (first === undefined) seen.set(value, index);
-    else
-      context.addIssue({
-        code: 'custom',
-        path: [...path, index, field],
-        message: `repeats entry ${first} (${JSON.stringify(value)}); each must be unique`,
+/**
+ * A list whose entries must differ in `field` (compared by `keyOf`). Checked on the list itself, so
+ * a repeat is reported together with problems elsewhere in the policy.
+ */
+function uniqueBy<Entry extends z.ZodType>(entry: Entry, field: string, keyOf: (value: z.output<Entry>) => string) {
+  return z
+    .array(entry)
+    .default([])
+    .superRefine((values, context) => {
+      const seen = new Map<string, number>();
+      values.forEach((value, index) => {
+        const key = keyOf(value);
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, index);
+        else
+          context.addIssue({
+            code: 'custom',
+            path: [index, field],
+            message: `repeats entry ${first} (${JSON.stringify(key)}); each must be unique`,
+          });
       });
-  });
+    });
 }

@@ -8,7 +8,7 @@ export interface StoreTarget {
   name: 'PGlite' | 'PostgreSQL';
   isAvailable: boolean;
   /** Opens a fresh, empty database; `dispose` closes and removes it. */
-  open(log: Logger): Promise<{ database: Database; dispose(): Promise<void> }>;
+  open: (log: Logger) => Promise<{ database: Database; dispose: () => Promise<void> }>;
 }
 
 const DATABASE_OPTIONS = { poolMax: 5, connectTimeoutMs: 5_000, statementTimeoutMs: 30_000 };

@@ -1,0 +1,251 @@
+import { describe, expect, it } from 'vitest';
+import { CONFIG_VARIABLES, loadConfig, redactUrl } from './config.js';
+import { ConfigError } from './errors.js';
+
+const CWD = '/srv/overshare';
+
+/** The ConfigError message `loadConfig` throws for `environment`; fails the test when it does not throw. */
+function configErrorFor(environment: Record<string, string>): string {
+  try {
+    loadConfig(environment, CWD);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).message;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(environment)}`);
+}
+
+describe('loadConfig', () => {
+  describe('defaults', () => {
+    it('returns every default when the environment is empty', () => {
+      expect(loadConfig({}, CWD)).toEqual({
+        nodeEnv: 'production',
+        logLevel: undefined,
+        dataDir: '/srv/overshare/.overshare',
+        policyFile: undefined,
+        database: { url: undefined, poolMax: 10, connectTimeoutMs: 5_000, statementTimeoutMs: 60_000 },
+        server: { host: '127.0.0.1', port: 8080, readinessTimeoutMs: 2_000, shutdownTimeoutMs: 10_000 },
+      });
+    });
+
+    it('ignores variables it does not know', () => {
+      expect(loadConfig({ PATH: '/usr/bin', HOME: '/root' }, CWD)).toEqual(loadConfig({}, CWD));
+    });
+
+    it('treats an empty variable as unset', () => {
+      const config = loadConfig(
+        { NODE_ENV: '', LOG_LEVEL: '', OVERSHARE_DATA_DIR: '', OVERSHARE_POLICY_FILE: '', DATABASE_URL: '', PORT: '', HOST: '' },
+        CWD,
+      );
+
+      expect(config).toEqual(loadConfig({}, CWD));
+    });
+  });
+
+  describe('values', () => {
+    it('reads every variable it knows', () => {
+      const config = loadConfig(
+        {
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'debug',
+          OVERSHARE_DATA_DIR: '/var/lib/overshare',
+          OVERSHARE_POLICY_FILE: '/etc/overshare/policy.yaml',
+          DATABASE_URL: 'postgres://overshare:pw@db.internal:5432/overshare',
+          DATABASE_POOL_MAX: '25',
+          DATABASE_CONNECT_TIMEOUT_MS: '750',
+          DATABASE_STATEMENT_TIMEOUT_MS: '0',
+          HOST: '0.0.0.0',
+          PORT: '9090',
+          READINESS_TIMEOUT_MS: '500',
+          SHUTDOWN_TIMEOUT_MS: '30000',
+        },
+        CWD,
+      );
+
+      expect(config).toEqual({
+        nodeEnv: 'test',
+        logLevel: 'debug',
+        dataDir: '/var/lib/overshare',
+        policyFile: '/etc/overshare/policy.yaml',
+        database: {
+          url: 'postgres://overshare:pw@db.internal:5432/overshare',
+          poolMax: 25,
+          connectTimeoutMs: 750,
+          statementTimeoutMs: 0,
+        },
+        server: { host: '0.0.0.0', port: 9090, readinessTimeoutMs: 500, shutdownTimeoutMs: 30_000 },
+      });
+    });
+
+    it('resolves a relative OVERSHARE_DATA_DIR against cwd', () => {
+      expect(loadConfig({ OVERSHARE_DATA_DIR: 'data' }, CWD).dataDir).toBe('/srv/overshare/data');
+    });
+
+    it('resolves a relative OVERSHARE_POLICY_FILE against cwd', () => {
+      expect(loadConfig({ OVERSHARE_POLICY_FILE: '../policies/acme.yaml' }, CWD).policyFile).toBe('/srv/policies/acme.yaml');
+    });
+
+    it('keeps an absolute OVERSHARE_POLICY_FILE as it is', () => {
+      expect(loadConfig({ OVERSHARE_POLICY_FILE: '/etc/acme.yaml' }, CWD).policyFile).toBe('/etc/acme.yaml');
+    });
+
+    it('accepts a postgresql:// DATABASE_URL', () => {
+      expect(loadConfig({ DATABASE_URL: 'postgresql://db.internal/overshare' }, CWD).database.url).toBe(
+        'postgresql://db.internal/overshare',
+      );
+    });
+
+    it('rejects a DATABASE_URL with another scheme', () => {
+      expect(configErrorFor({ DATABASE_URL: 'mysql://db.internal/overshare' })).toContain(
+        'DATABASE_URL must be a URL starting with postgres:// or postgresql://',
+      );
+    });
+
+    it('accepts the lowest and highest PORT', () => {
+      expect([loadConfig({ PORT: '0' }, CWD).server.port, loadConfig({ PORT: '65535' }, CWD).server.port]).toEqual([0, 65_535]);
+    });
+
+    it('rejects a PORT one above the highest', () => {
+      expect(configErrorFor({ PORT: '65536' })).toContain('PORT must be a whole number from 0 to 65535 (got "65536")');
+    });
+
+    it('accepts the smallest DATABASE_POOL_MAX', () => {
+      expect(loadConfig({ DATABASE_POOL_MAX: '1' }, CWD).database.poolMax).toBe(1);
+    });
+
+    it('rejects a DATABASE_POOL_MAX of 0', () => {
+      expect(configErrorFor({ DATABASE_POOL_MAX: '0' })).toContain(
+        'DATABASE_POOL_MAX must be a whole number from 1 to 200 (got "0")',
+      );
+    });
+
+    it('treats a variable of only spaces as unset, not as 0', () => {
+      expect(loadConfig({ PORT: '  ', DATABASE_STATEMENT_TIMEOUT_MS: ' ' }, CWD)).toMatchObject({
+        server: { port: 8080 },
+        database: { statementTimeoutMs: 60_000 },
+      });
+    });
+
+    it('refuses hexadecimal and exponent numbers instead of reinterpreting them', () => {
+      expect(configErrorFor({ PORT: '0x10' })).toContain('PORT must be a whole number from 0 to 65535 (got "0x10")');
+      expect(configErrorFor({ PORT: '1e3' })).toContain('(got "1e3")');
+      expect(loadConfig({ PORT: ' 8081 ' }, CWD).server.port).toBe(8081);
+    });
+
+    it('rejects a DATABASE_URL with no host, which could not be shown safely', () => {
+      const message = configErrorFor({ DATABASE_URL: 'postgres:/alice:s3cret@db.internal/overshare' });
+      expect(message).toContain('DATABASE_URL must be a URL starting with postgres://');
+      expect(message).not.toContain('s3cret');
+    });
+
+    it('rejects a fractional timeout', () => {
+      expect(configErrorFor({ READINESS_TIMEOUT_MS: '1.5' })).toContain(
+        'READINESS_TIMEOUT_MS must be a whole number from 100 to 60000 (got "1.5")',
+      );
+    });
+
+    it('accepts a LOG_LEVEL pino knows', () => {
+      expect(loadConfig({ LOG_LEVEL: 'silent' }, CWD).logLevel).toBe('silent');
+    });
+
+    it('rejects a LOG_LEVEL pino does not know', () => {
+      expect(configErrorFor({ LOG_LEVEL: 'verbose' })).toContain(
+      '  LOG_LEVEL Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent" (got "verbose")\n',
+    );
+    });
+
+    it('rejects an unknown NODE_ENV', () => {
+      expect(configErrorFor({ NODE_ENV: 'prod' })).toContain(
+      '  NODE_ENV Invalid option: expected one of "production"|"development"|"test" (got "prod")\n',
+    );
+    });
+  });
+
+  describe('errors', () => {
+    it('lists every bad variable at once', () => {
+      const message = configErrorFor({ PORT: 'abc', DATABASE_POOL_MAX: '500', SHUTDOWN_TIMEOUT_MS: '-1' });
+
+      expect(message).toBe(
+        [
+          'The environment has 3 bad variable(s):',
+          '  DATABASE_POOL_MAX must be a whole number from 1 to 200 (got "500")',
+          '  PORT must be a whole number from 0 to 65535 (got "abc")',
+          '  SHUTDOWN_TIMEOUT_MS must be a whole number from 0 to 600000 (got "-1")',
+          'Fix or unset them and start again.',
+        ].join('\n'),
+      );
+    });
+
+    it('shows the value of an ordinary variable', () => {
+      expect(configErrorFor({ PORT: 'abc' })).toContain('(got "abc")');
+    });
+
+    it('never shows the value of DATABASE_URL', () => {
+      const message = configErrorFor({ DATABASE_URL: 'mysql://overshare:hunter2@db.internal/overshare' });
+
+      expect(message).toBe(
+        [
+          'The environment has 1 bad variable(s):',
+          '  DATABASE_URL must be a URL starting with postgres:// or postgresql:// (value hidden)',
+          'Fix or unset them and start again.',
+        ].join('\n'),
+      );
+    });
+
+    it('hides DATABASE_URL while showing the other bad values beside it', () => {
+      const message = configErrorFor({ DATABASE_URL: 'hunter2', PORT: 'abc' });
+
+      expect(message).not.toContain('hunter2');
+      expect(message).toContain('(got "abc")');
+    });
+
+    it('throws a ConfigError for a bad variable', () => {
+      expect(() => loadConfig({ PORT: 'abc' }, CWD)).toThrow(ConfigError);
+    });
+  });
+});
+
+describe('CONFIG_VARIABLES', () => {
+  it('names every variable loadConfig reads', () => {
+    expect(CONFIG_VARIABLES).toEqual([
+      'NODE_ENV',
+      'LOG_LEVEL',
+      'OVERSHARE_DATA_DIR',
+      'OVERSHARE_POLICY_FILE',
+      'DATABASE_URL',
+      'DATABASE_POOL_MAX',
+      'DATABASE_CONNECT_TIMEOUT_MS',
+      'DATABASE_STATEMENT_TIMEOUT_MS',
+      'HOST',
+      'PORT',
+      'READINESS_TIMEOUT_MS',
+      'SHUTDOWN_TIMEOUT_MS',
+    ]);
+  });
+});
+
+describe('redactUrl', () => {
+  it('replaces the password', () => {
+    expect(redactUrl('postgres://alice:s3cret@db.internal:5432/overshare')).toBe('postgres://alice:***@db.internal:5432/overshare');
+  });
+
+  it('leaves a URL without a password unchanged', () => {
+    expect(redactUrl('postgres://alice@db.internal/overshare')).toBe('postgres://alice@db.internal/overshare');
+  });
+
+  it('never returns the credentials of a URL without a host', () => {
+    expect(redactUrl('postgres:/alice:s3cret@db.internal/x')).toBe('(URL without a host)');
+  });
+
+  it('drops the fragment as well as the query string', () => {
+    expect(redactUrl('postgres://alice:s3cret@db:5432/x?sslpassword=p#frag')).toBe('postgres://alice:***@db:5432/x');
+  });
+
+  it('drops the query string, which may carry credentials', () => {
+    expect(redactUrl('postgres://db.internal/overshare?sslmode=require&password=s3cret')).toBe('postgres://db.internal/overshare');
+  });
+
+  it('says a keyword connection string is unparseable instead of echoing it', () => {
+    expect(redactUrl('host=db.internal user=alice password=s3cret')).toBe('(unparseable URL)');
+  });
+});
