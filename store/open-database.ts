@@ -128,7 +128,8 @@ async function lockDataDir(dataDir: string, log: Logger): Promise<() => Promise<
     if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
       throw new ConfigError(
         `The data folder ${dataDir} is in use by another overshare process (lock ${lockfilePath}). ` +
-          'Stop that process, set OVERSHARE_DATA_DIR to another folder, or share one PostgreSQL with DATABASE_URL.',
+          'Stop that process, set OVERSHARE_DATA_DIR to another folder, or share one PostgreSQL with DATABASE_URL. ' +
+          'If that process was killed, its lock expires 20 s after its last refresh: try again then.',
       );
     }
     throw new ConfigError(`Cannot lock the data folder ${dataDir}: ${(error as Error).message}`, { cause: error });
