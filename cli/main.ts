@@ -42,8 +42,9 @@ async function main(argv: readonly string[]): Promise<number> {
       console.error(`overshare: ${error.message}`);
       return EXIT_FAILURE;
     }
+    // Only the message and stack: a database error's other fields can hold post text.
     console.error('overshare: unexpected error (please report it with this output):');
-    console.error(error);
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     return EXIT_FAILURE;
   }
 }

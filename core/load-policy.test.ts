@@ -194,6 +194,13 @@ describe('parsePolicy', () => {
     expect(issues[0]?.message).toMatch(/^cannot be expanded: .*Use fewer YAML aliases/u);
   });
 
+  it('names a recursive alias as the bad value instead of crashing', async () => {
+    const issues = await issuesOf('version: 1\norganisation: &o\n  name: *o\n');
+    expect(issues.map((issue) => [issue.path, issue.message.endsWith('(got (a recursive alias))')])).toEqual([
+      ['organisation.name', true],
+    ]);
+  });
+
   it('gives a YAML syntax error its position once, without a trailing colon', async () => {
     const issues = await issuesOf(`${MINIMAL}organisation:\n  name: Twice\n`);
     expect(issues).toEqual([{ path: '', message: 'is not valid YAML: Map keys must be unique', line: 4, column: 1 }]);

@@ -130,12 +130,13 @@ describe('createLogger', () => {
       expect(onlyLine(lines)).toMatchObject({ post: { text: '[redacted]' }, token: '[redacted]' });
     });
 
-    it('redacts a credential carried on a logged error', () => {
+    it('drops a credential carried on a logged error', () => {
       const { log, lines } = capturingLogger();
 
       log.error({ err: Object.assign(new Error('login failed'), { token: 'tk-1' }) }, 'login failed');
 
-      expect(onlyLine(lines).err).toMatchObject({ message: 'login failed', token: '[redacted]' });
+      expect(onlyLine(lines).err).toMatchObject({ message: 'login failed' });
+      expect(JSON.stringify(onlyLine(lines))).not.toContain('tk-1');
     });
   });
 
@@ -181,6 +182,30 @@ describe('createLogger', () => {
         'caused by: TypeError: fetch failed',
         'caused by: Error: socket closed',
       ]);
+    });
+  });
+
+  describe('privacy of errors and nested data', () => {
+    it('logs only safe fields of a database error, never its parameters or failing row', () => {
+      const { log, lines } = capturingLogger();
+      const error = Object.assign(new Error('new row violates check constraint "x"'), {
+        code: '23514',
+        constraint: 'x',
+        params: ['my password is hunter2'],
+        detail: 'Failing row contains (my password is hunter2).',
+        query: 'insert into posts (text) values ($1)',
+      });
+      log.error({ err: error }, 'insert failed');
+      const logged = JSON.stringify(lines.at(-1));
+      expect(logged).not.toContain('hunter2');
+      expect(logged).not.toContain('insert into posts');
+      expect(lines.at(-1)).toMatchObject({ err: { code: '23514', constraint: 'x', message: 'new row violates check constraint "x"' } });
+    });
+
+    it('redacts text two levels down and inside lists', () => {
+      const { log, lines } = capturingLogger();
+      log.info({ finding: { evidence: { text: 'WIFI PASS hunter2' } }, posts: [{ text: 'post one' }] }, 'x');
+      expect(lines.at(-1)).toMatchObject({ finding: { evidence: { text: '[redacted]' } }, posts: [{ text: '[redacted]' }] });
     });
   });
 });

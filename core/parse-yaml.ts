@@ -133,7 +133,13 @@ function valueAt(root: unknown, segments: readonly PropertyKey[]): { found: bool
 }
 
 function preview(value: unknown): string {
-  const shown = value === undefined ? 'nothing' : JSON.stringify(value);
+  let shown: string;
+  try {
+    shown = value === undefined ? 'nothing' : JSON.stringify(value);
+  } catch {
+    // An alias that refers to itself (`a: &a {b: *a}`) makes a value JSON cannot show.
+    shown = '(a recursive alias)';
+  }
   return shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;
 }
 

@@ -40,7 +40,8 @@ export function healthRoutes(options: HealthOptions): Router {
           type: 'https://overshare.invalid/problems/not_ready',
           title: 'Not ready',
           status: 503,
-          detail: (error as Error).message,
+          // Unauthenticated: the cause (which names the database) goes to the log, not the caller.
+          detail: 'The database did not answer; the reason is in the server log.',
           checks: { database: { status: 'down', kind: options.database.kind } },
         },
         { 'Retry-After': '5' },

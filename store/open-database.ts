@@ -80,7 +80,10 @@ function openPostgres(url: string, options: OpenDatabaseOptions, log: Logger): D
 async function openPglite(options: OpenDatabaseOptions, log: Logger): Promise<Database> {
   const isInMemory = options.dataDir === 'memory';
   const dataDir = isInMemory ? 'memory://' : path.join(options.dataDir, 'pgdata');
-  const releaseLock = isInMemory ? () => Promise.resolve() : await lockDataDir(options.dataDir, log);
+  let closeOnLockLoss: () => void = () => undefined;
+  const releaseLock = isInMemory
+    ? () => Promise.resolve()
+    : await lockDataDir(options.dataDir, log, () => closeOnLockLoss());
   let pglite: PGlite;
   try {
     pglite = await PGlite.create(dataDir, { parsers: { [pgliteTypes.INT8]: parseInt8 } });
@@ -93,6 +96,8 @@ async function openPglite(options: OpenDatabaseOptions, log: Logger): Promise<Da
       { cause: error },
     );
   }
+  // Another process may own the folder once our lock is lost: writing on would corrupt it.
+  closeOnLockLoss = () => void pglite.close().catch(() => undefined);
   const db = new Kysely<Schema>({
     dialect: new PostgresDialect({ pool: createPglitePool(pglite, options.connectTimeoutMs) }),
   });
@@ -112,7 +117,7 @@ async function openPglite(options: OpenDatabaseOptions, log: Logger): Promise<Da
   };
 }
 
-async function lockDataDir(dataDir: string, log: Logger): Promise<() => Promise<void>> {
+async function lockDataDir(dataDir: string, log: Logger, onLost: () => void): Promise<() => Promise<void>> {
   await mkdir(dataDir, { recursive: true });
   const lockfilePath = path.join(dataDir, 'overshare.lock');
   try {
@@ -122,7 +127,10 @@ async function lockDataDir(dataDir: string, log: Logger): Promise<() => Promise<
       stale: 20_000,
       update: 5_000,
       retries: 0,
-      onCompromised: (error) => log.error({ err: error, dataDir }, 'lost the data folder lock; stop this process'),
+      onCompromised: (error) => {
+        log.error({ err: error, dataDir }, 'lost the data folder lock: closed the embedded database; restart overshare');
+        onLost();
+      },
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {

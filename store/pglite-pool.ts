@@ -1,7 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { E_TIMEOUT, Mutex, withTimeout } from 'async-mutex';
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
-import { TransientError } from '../core/errors.js';
+import { PermanentError, TransientError } from '../core/errors.js';
 
 /**
  * Presents one PGlite instance as a node-postgres-style pool of a single connection, so Kysely's
@@ -12,8 +12,10 @@ import { TransientError } from '../core/errors.js';
  */
 export function createPglitePool(pglite: PGlite, acquireTimeoutMs: number): PostgresPool {
   const session = withTimeout(new Mutex(), acquireTimeoutMs);
+  let isClosing = false;
   return {
     async connect(): Promise<PostgresPoolClient> {
+      if (isClosing) throw new PermanentError('The embedded database is closing; no new work is taken.');
       let release: () => void;
       try {
         release = await session.acquire();
@@ -30,10 +32,9 @@ export function createPglitePool(pglite: PGlite, acquireTimeoutMs: number): Post
       return {
         query: (async <R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> => {
           const result = await pglite.query<R>(sql, [...parameters]);
-          // Kysely reads `command` only to decide whether rowCount means "rows affected".
-          return result.affectedRows === undefined
-            ? { command: 'SELECT', rowCount: result.rows.length, rows: result.rows }
-            : { command: 'UPDATE', rowCount: result.affectedRows, rows: result.rows };
+          // PGlite does not say which command ran. Kysely reads `command` only to take rowCount as
+          // "rows affected", and reads that only for INSERT, UPDATE and DELETE queries.
+          return { command: 'UPDATE', rowCount: result.affectedRows ?? 0, rows: result.rows };
         }) as PostgresPoolClient['query'],
         release(): void {
           if (isReleased) return;
@@ -43,7 +44,9 @@ export function createPglitePool(pglite: PGlite, acquireTimeoutMs: number): Post
       };
     },
     async end(): Promise<void> {
-      // Let a transaction in flight finish, but never let it keep the database open for ever.
+      // Refuse new work, let the holder in flight finish (bounded by the acquire timeout, so a
+      // stuck transaction cannot keep the process alive for ever), then close.
+      isClosing = true;
       await session.waitForUnlock().catch(() => undefined);
       await pglite.close();
     },

@@ -218,6 +218,11 @@ for (const target of storeTargets()) {
       });
 
       it('pages through events after a cursor, oldest first', async () => {
+        const { account, post } = await newPost('paged');
+        const findings = new FindingsRepository(database.db);
+        for (const score of [61, 62, 63]) {
+          await findings.record(findingFor(account.id, post.id, { evidence: { source: 'text', text: `CONFIDENTIAL ${score}` } }));
+        }
         const events = new FindingEventsRepository(database.db);
         const all = await events.listAfter(0, 1_000);
         expect(all.length).toBeGreaterThanOrEqual(3);
@@ -257,6 +262,20 @@ for (const target of storeTargets()) {
         await expect(
           database.db.updateTable('audit_log').set({ action: 'nothing' }).where('id', '=', entry.id).execute(),
         ).rejects.toThrow(/append-only/u);
+      });
+
+      it('refuses to delete or truncate entries, except in a retention purge that says so', async () => {
+        const audit = new AuditLogRepository(database.db);
+        const entry = await audit.append({ actorType: 'system', action: 'retention.test' });
+        await expect(database.db.deleteFrom('audit_log').where('id', '=', entry.id).execute()).rejects.toThrow(
+          /audit_log is append-only: DELETE is not allowed/u,
+        );
+        await expect(sql`truncate audit_log`.execute(database.db)).rejects.toThrow(/TRUNCATE is not allowed/u);
+        await database.db.transaction().execute(async (trx) => {
+          await sql`set local overshare.retention_purge = 'on'`.execute(trx);
+          await trx.deleteFrom('audit_log').where('id', '=', entry.id).execute();
+        });
+        expect((await audit.list(1_000)).map((row) => row.id)).not.toContain(entry.id);
       });
     });
 

@@ -24,9 +24,11 @@ describe('overshare command line', () => {
     const unknown = await runCli(['scna']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command 'scna'");
-    const badPort = await runCli(['serve', '--port', '70000']);
-    expect(badPort.code).toBe(2);
-    expect(badPort.stderr).toContain('must be a whole number from 0 to 65535');
+    for (const port of ['70000', '1e3', '0x1F90', '']) {
+      const badPort = await runCli(['serve', '--port', port]);
+      expect(badPort.code, port).toBe(2);
+      expect(badPort.stderr).toContain('must be a whole number from 0 to 65535');
+    }
   });
 
   it('lists every bad environment variable at once, hiding the database URL', async () => {

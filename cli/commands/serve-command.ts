@@ -13,12 +13,15 @@ export function serveCommand(): Command {
     .option('--host <host>', 'address to listen on (default: HOST, else 127.0.0.1)')
     .option('--port <port>', 'port to listen on, 0 for any free one (default: PORT, else 8080)', parsePort)
     .action(async (options: { host?: string; port?: number }) => {
+      // Listening from the start: a signal during migration stops after it, not in the middle of a write.
+      const stop = listenForStopSignal();
       const context = createCommandContext('info');
       const { config, log } = context;
       const policy = config.policyFile ? await loadPolicyFile(config.policyFile) : defaultPolicy();
       const database = await openConfiguredDatabase(context);
       try {
         await migrateToLatest(database.db, log.child({ module: 'migrate' }));
+        if (stop.isRequested()) return;
         const app = createApp({
           database,
           log: log.child({ module: 'server' }),
@@ -30,7 +33,7 @@ export function serveCommand(): Command {
           `overshare ${OVERSHARE_VERSION} is listening on ${server.url} ` +
             `(database: ${database.kind} ${database.location}; policy: ${policy.source}). Stop with Ctrl+C.`,
         );
-        await waitForStopSignal();
+        await stop.requested;
         log.info('stopping');
         await server.close(config.server.shutdownTimeoutMs);
       } finally {
@@ -40,10 +43,12 @@ export function serveCommand(): Command {
     });
 }
 
-function waitForStopSignal(): Promise<void> {
-  return new Promise((resolve) => {
+/** The first SIGINT or SIGTERM asks for a clean stop; a second one while stopping exits at once. */
+function listenForStopSignal(): { requested: Promise<void>; isRequested: () => boolean } {
+  let isRequested = false;
+  const requested = new Promise<void>((resolve) => {
     const stop = () => {
-      // A second signal while shutting down means "now".
+      isRequested = true;
       process.once('SIGINT', () => process.exit(130));
       process.once('SIGTERM', () => process.exit(143));
       resolve();
@@ -51,11 +56,12 @@ function waitForStopSignal(): Promise<void> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  return { requested, isRequested: () => isRequested };
 }
 
 function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+  const port = /^\d{1,5}$/u.test(value) ? Number(value) : Number.NaN;
+  if (!(port >= 0 && port <= 65_535)) {
     throw new InvalidArgumentError('must be a whole number from 0 to 65535');
   }
   return port;

@@ -6,9 +6,14 @@ import { sql, type Kysely } from 'kysely';
  * works over PGlite's extended protocol and node-postgres alike.
  */
 const STATEMENTS = [
-  `CREATE FUNCTION overshare_forbid_update() RETURNS trigger LANGUAGE plpgsql AS $$
+  // Append-only tables: no UPDATE or TRUNCATE ever; DELETE only by the retention job, which says so
+  // with SET LOCAL overshare.retention_purge = 'on' inside its transaction.
+  `CREATE FUNCTION overshare_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
    BEGIN
-     RAISE EXCEPTION '% is append-only: rows cannot be changed', TG_TABLE_NAME
+     IF TG_OP = 'DELETE' AND current_setting('overshare.retention_purge', true) = 'on' THEN
+       RETURN OLD;
+     END IF;
+     RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP
        USING ERRCODE = 'restrict_violation';
    END $$`,
 
@@ -146,8 +151,10 @@ const STATEMENTS = [
      occurred_at timestamptz NOT NULL DEFAULT now(),
      UNIQUE (finding_id, finding_version)
    )`,
-  `CREATE TRIGGER finding_events_append_only BEFORE UPDATE ON finding_events
-     FOR EACH ROW EXECUTE FUNCTION overshare_forbid_update()`,
+  `CREATE TRIGGER finding_events_append_only BEFORE UPDATE OR DELETE ON finding_events
+     FOR EACH ROW EXECUTE FUNCTION overshare_append_only()`,
+  `CREATE TRIGGER finding_events_no_truncate BEFORE TRUNCATE ON finding_events
+     FOR EACH STATEMENT EXECUTE FUNCTION overshare_append_only()`,
 
   `CREATE TABLE audit_log (
      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -161,8 +168,10 @@ const STATEMENTS = [
      ip text
    )`,
   `CREATE INDEX audit_log_time_idx ON audit_log (occurred_at DESC)`,
-  `CREATE TRIGGER audit_log_append_only BEFORE UPDATE ON audit_log
-     FOR EACH ROW EXECUTE FUNCTION overshare_forbid_update()`,
+  `CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+     FOR EACH ROW EXECUTE FUNCTION overshare_append_only()`,
+  `CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+     FOR EACH STATEMENT EXECUTE FUNCTION overshare_append_only()`,
 
   `CREATE TABLE scan_runs (
      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

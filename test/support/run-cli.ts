@@ -38,7 +38,8 @@ export async function runCli(
     timeout: options.timeoutMs ?? 30_000,
   });
   const output = collect(child);
-  const [code] = (await once(child, 'exit')) as [number | null];
+  // 'close', not 'exit': only then has all of standard output and error been read.
+  const [code] = (await once(child, 'close')) as [number | null];
   return { code, ...output() };
 }
 
@@ -58,7 +59,7 @@ export async function startServe(options: { env?: Record<string, string>; cwd?: 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = collect(child);
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const exited = once(child, 'close').then(([code]) => code as number | null);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start in 30 s:\n${output().stderr}`)), 30_000);
     child.stdout.on('data', () => {
