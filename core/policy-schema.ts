@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isRegexSafe, UNSAFE_REGEX_MESSAGE } from './is-regex-safe.js';
 
 /** Languages every text pack and the OCR cover. */
 export const LANGUAGES = ['en', 'ru', 'uk', 'pl', 'el', 'de'] as const;
@@ -41,7 +42,9 @@ export const regexSource = z.string().superRefine((source, context) => {
       code: 'custom',
       message: `is not a valid regular expression: ${(error as Error).message}`,
     });
+    return;
   }
+  if (!isRegexSafe(source)) context.addIssue({ code: 'custom', message: UNSAFE_REGEX_MESSAGE });
 });
 
 const domainName = z

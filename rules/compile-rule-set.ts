@@ -1,0 +1,244 @@
+import { distance } from 'fastest-levenshtein';
+import { InputValidationError, type InputIssue } from '../core/errors.js';
+import type { Policy } from '../core/policy-schema.js';
+import { compileAllowlists, type CompiledAllowlists } from './apply-allowlists.js';
+import { FingerprintIndex, type ConfidentialDocumentText } from './fingerprint-index.js';
+import { FuzzyVocabulary } from './fuzzy-vocabulary.js';
+import { normalizeText } from './normalize-text.js';
+import { organisationRules } from './organisation-rules.js';
+import { SEVERITY_BASE_SCORES, type RuleDefinition } from './pack-schema.js';
+import { checkRule, parseRulePack, type PackSource } from './parse-rule-pack.js';
+import { PhraseAutomaton } from './phrase-automaton.js';
+
+/** A rule ready to run: its definition with the policy's overrides applied and its regexes compiled. */
+export interface CompiledRule {
+  readonly index: number;
+  readonly id: string;
+  readonly pack: string;
+  readonly definition: RuleDefinition;
+  readonly severity: RuleDefinition['severity'];
+  readonly baseScore: number;
+  /** Whether the policy's base score override applies (for the explanation). */
+  readonly isScoreOverridden: boolean;
+  readonly patterns: readonly RegExp[];
+  readonly allow: readonly RegExp[];
+  readonly hasPrefilter: boolean;
+}
+
+/** A context word or phrase of one rule's context group, in skeleton form. */
+export interface ContextWord {
+  readonly rule: number;
+  readonly group: number;
+  readonly isPrefix: boolean;
+}
+
+/** Everything analyzePost needs, built once per policy and shared by every analysis. */
+export interface RuleSet {
+  readonly policy: Policy;
+  readonly rules: readonly CompiledRule[];
+  readonly byId: ReadonlyMap<string, CompiledRule>;
+  /** Rules the policy turned off (by pack, language or override), by id, for `rules list`. */
+  readonly disabled: ReadonlyMap<string, string>;
+  readonly vocabulary: FuzzyVocabulary;
+  readonly phrases: PhraseAutomaton<number>;
+  readonly keywords: PhraseAutomaton<number>;
+  readonly contextWords: PhraseAutomaton<ContextWord>;
+  /** Rules whose patterns run on every text (no keywords). */
+  readonly alwaysRun: readonly number[];
+  readonly composites: readonly CompiledRule[];
+  readonly boosters: readonly CompiledRule[];
+  readonly fingerprints: FingerprintIndex;
+  readonly allowlists: CompiledAllowlists;
+}
+
+export interface RuleSetOptions {
+  /** Rule pack YAML texts (rules/packs/*.yaml); packs the policy does not enable are skipped. */
+  readonly packs: readonly PackSource[];
+  readonly policy: Policy;
+  /** Where the policy came from, for error messages. */
+  readonly policySource?: string;
+  /** The text of each confidential document the policy registers. */
+  readonly documents?: readonly ConfidentialDocumentText[];
+}
+
+/**
+ * Builds a rule set from the packs and the policy: validates every pack (all problems at once),
+ * generates the organisation rules from the policy, applies its pack choice, languages and
+ * overrides, and compiles the matchers. Throws InputValidationError naming pack, rule and field.
+ */
+export function compileRuleSet(options: RuleSetOptions): RuleSet {
+  const { policy } = options;
+  const definitions: { pack: string; rule: RuleDefinition }[] = [];
+  const problems: InputValidationError[] = [];
+  for (const source of options.packs) {
+    try {
+      const pack = parseRulePack(source);
+      if (!policy.packs.includes(pack.pack as Policy['packs'][number])) continue;
+      for (const rule of pack.rules) definitions.push({ pack: pack.pack, rule });
+    } catch (error) {
+      if (!(error instanceof InputValidationError)) throw error;
+      problems.push(error);
+    }
+  }
+  if (problems.length > 0) {
+    throw new InputValidationError(
+      problems.map((problem) => problem.source).join(', '),
+      problems.flatMap((problem) => problem.issues.map((issue) => ({ ...issue, path: `${problem.source}: ${issue.path}` }))),
+    );
+  }
+  if (policy.packs.includes('organisation')) {
+    for (const rule of organisationRules(policy)) {
+      const issues = checkRule(rule);
+      if (issues.length > 0) {
+        throw new InputValidationError(
+          options.policySource ?? 'policy',
+          issues.map((issue) => ({ ...issue, path: `organisation rule ${rule.id}: ${issue.path}` })),
+        );
+      }
+      definitions.push({ pack: 'organisation', rule });
+    }
+  }
+
+  const seen = new Map<string, string>();
+  const duplicateIssues: InputIssue[] = [];
+  for (const { pack, rule } of definitions) {
+    const earlier = seen.get(rule.id);
+    if (earlier !== undefined) duplicateIssues.push({ path: `${pack}: ${rule.id}`, message: `repeats a rule id of pack ${earlier}` });
+    seen.set(rule.id, pack);
+  }
+  if (duplicateIssues.length > 0) throw new InputValidationError('rule packs', duplicateIssues);
+  checkPolicyRuleIds(policy, [...seen.keys(), ...FIXED_RULE_IDS], options.policySource ?? 'policy');
+
+  const disabled = new Map<string, string>();
+  const enabled = definitions.filter(({ rule }) => {
+    const reason = disabledReason(rule, policy);
+    if (reason !== undefined) disabled.set(rule.id, reason);
+    return reason === undefined;
+  });
+  const rules = enabled.map(({ pack, rule }, index) => compileRule(pack, rule, index, policy));
+  const byId = new Map(rules.map((rule) => [rule.id, rule]));
+  checkCompositeParts(rules, byId, disabled);
+
+  const phrases = new PhraseAutomaton<number>();
+  const keywords = new PhraseAutomaton<number>();
+  const contextWords = new PhraseAutomaton<ContextWord>();
+  const vocabularyWords: string[] = [];
+  for (const rule of rules) {
+    for (const phrase of rule.definition.phrases) {
+      const skeleton = skeletonOf(phrase);
+      phrases.add(skeleton, rule.index);
+      vocabularyWords.push(...skeleton.split(/[^\p{L}\p{N}]+/u));
+    }
+    for (const keyword of rule.definition.keywords) keywords.add(skeletonOf(keyword), rule.index);
+    rule.definition.context.forEach((group, groupIndex) => {
+      for (const word of expandPlaceholders(group.words, policy)) {
+        const isPrefix = word.endsWith('*');
+        contextWords.add(skeletonOf(isPrefix ? word.slice(0, -1) : word), { rule: rule.index, group: groupIndex, isPrefix });
+      }
+    });
+  }
+
+  return {
+    policy,
+    rules,
+    byId,
+    disabled,
+    vocabulary: new FuzzyVocabulary(vocabularyWords),
+    phrases,
+    keywords,
+    contextWords,
+    alwaysRun: rules.filter((rule) => rule.patterns.length > 0 && !rule.hasPrefilter).map((rule) => rule.index),
+    composites: rules.filter((rule) => rule.definition.composite !== undefined),
+    boosters: rules.filter((rule) => rule.definition.boost !== undefined),
+    fingerprints: new FingerprintIndex(policy.packs.includes('fingerprints') ? (options.documents ?? []) : []),
+    allowlists: compileAllowlists(policy),
+  };
+}
+
+/** Rule ids that come from code rather than packs (policy overrides may name them). */
+export const FIXED_RULE_IDS: readonly string[] = ['confidential-document', 'sensitive-site-location'];
+
+/** The matching (skeleton) form of a phrase, keyword or context word. */
+export function skeletonOf(phrase: string): string {
+  return normalizeText(phrase).skeleton;
+}
+
+/**
+ * Context words may name policy data: `@organisation` stands for the organisation's name and
+ * aliases, `@codenames` for its code names.
+ */
+function expandPlaceholders(words: readonly string[], policy: Policy): string[] {
+  return words.flatMap((word) => {
+    if (word === '@organisation') return [policy.organisation.name, ...policy.organisation.aliases];
+    if (word === '@codenames') return policy.codeNames.map((codeName) => codeName.name);
+    return [word];
+  });
+}
+
+function compileRule(pack: string, rule: RuleDefinition, index: number, policy: Policy): CompiledRule {
+  const override = policy.overrides[rule.id];
+  const flags = rule.match === 'raw' && !rule.ignoreCase ? 'dgu' : 'dgiu';
+  return {
+    index,
+    id: rule.id,
+    pack,
+    definition: rule,
+    severity: override?.severity ?? rule.severity,
+    baseScore: override?.score ?? rule.score ?? SEVERITY_BASE_SCORES[override?.severity ?? rule.severity],
+    isScoreOverridden: override?.score !== undefined,
+    patterns: rule.patterns.map((source) => new RegExp(source, flags)),
+    allow: rule.allow.map((source) => new RegExp(source, 'iu')),
+    hasPrefilter: rule.keywords.length > 0,
+  };
+}
+
+function disabledReason(rule: RuleDefinition, policy: Policy): string | undefined {
+  if (policy.overrides[rule.id]?.enabled === false) return 'turned off by the policy (overrides)';
+  const languages = rule.languages;
+  if (!languages.includes('any') && !languages.some((language) => (policy.languages as string[]).includes(language))) {
+    return `written for ${languages.join(', ')}, none of the policy's languages`;
+  }
+  return undefined;
+}
+
+function checkCompositeParts(
+  rules: readonly CompiledRule[],
+  byId: ReadonlyMap<string, CompiledRule>,
+  disabled: Map<string, string>,
+): void {
+  const issues: InputIssue[] = [];
+  for (const rule of rules) {
+    for (const part of rule.definition.composite?.parts ?? []) {
+      if (byId.has(part) || disabled.has(part)) continue;
+      issues.push({ path: `${rule.pack}: ${rule.id}.composite.parts`, message: `names no known rule: ${JSON.stringify(part)}` });
+    }
+  }
+  if (issues.length > 0) throw new InputValidationError('rule packs', issues);
+  // A composite whose part is off cannot fire: turn it off and say why.
+  for (const rule of rules) {
+    const missing = rule.definition.composite?.parts.find((part) => !byId.has(part));
+    if (missing !== undefined) disabled.set(rule.id, `its part ${missing} is off`);
+  }
+}
+
+/** Overrides and per-rule allowlists in the policy must name rules that exist: a typo is an error. */
+function checkPolicyRuleIds(policy: Policy, known: readonly string[], source: string): void {
+  const issues: InputIssue[] = [];
+  const check = (id: string, path: string) => {
+    if (known.includes(id)) return;
+    const suggestion = known.reduce<{ id?: string; gap: number }>(
+      (best, candidate) => {
+        const gap = distance(id, candidate);
+        return gap < best.gap ? { id: candidate, gap } : best;
+      },
+      { gap: 4 },
+    ).id;
+    issues.push({
+      path,
+      message: `names no rule in the enabled packs${suggestion ? `; did you mean ${JSON.stringify(suggestion)}?` : ''} (\`overshare rules list\` shows them)`,
+    });
+  };
+  for (const id of Object.keys(policy.overrides)) check(id, `overrides.${id}`);
+  for (const id of Object.keys(policy.allowlists.rules)) check(id, `allowlists.rules.${id}`);
+  if (issues.length > 0) throw new InputValidationError(source, issues);
+}

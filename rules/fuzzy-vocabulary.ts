@@ -1,0 +1,79 @@
+import { distance } from 'fastest-levenshtein';
+
+/** Words shorter than this are never corrected: short words collide too easily. */
+export const FUZZY_MIN_LENGTH = 8;
+
+/** Edits tolerated for a word of this length: 1 from 8 characters, 2 from 13. */
+export function maxEditsFor(length: number): number {
+  if (length < FUZZY_MIN_LENGTH) return 0;
+  return length >= 13 ? 2 : 1;
+}
+
+/**
+ * The long words of the phrases (in skeleton form) with a deletion-neighbourhood index, so a
+ * noisy word is corrected to a phrase word within a bounded edit distance in a few map lookups
+ * instead of one comparison per vocabulary word.
+ */
+export class FuzzyVocabulary {
+  readonly #words = new Set<string>();
+  readonly #index = new Map<string, string[]>();
+
+  constructor(words: Iterable<string>) {
+    for (const word of words) {
+      if (word.length < FUZZY_MIN_LENGTH || this.#words.has(word)) continue;
+      this.#words.add(word);
+      for (const key of deletions(word, maxEditsFor(word.length))) {
+        const entries = this.#index.get(key);
+        if (entries === undefined) this.#index.set(key, [word]);
+        else if (!entries.includes(word)) entries.push(word);
+      }
+    }
+  }
+
+  get size(): number {
+    return this.#words.size;
+  }
+
+  /**
+   * The vocabulary word `word` is a noisy copy of, or undefined when it is already a vocabulary
+   * word, is too short, or is not uniquely close to one.
+   */
+  correct(word: string): string | undefined {
+    const edits = maxEditsFor(word.length + 1);
+    if (edits === 0 || this.#words.size === 0 || this.#words.has(word)) return undefined;
+    let best: string | undefined;
+    let bestDistance = Number.POSITIVE_INFINITY;
+    let isTied = false;
+    for (const key of deletions(word, edits)) {
+      for (const candidate of this.#index.get(key) ?? []) {
+        if (candidate === best) continue;
+        const allowed = Math.min(maxEditsFor(candidate.length), edits);
+        const gap = distance(word, candidate);
+        if (gap > allowed) continue;
+        if (gap < bestDistance) [best, bestDistance, isTied] = [candidate, gap, false];
+        else if (gap === bestDistance) isTied = true;
+      }
+    }
+    return isTied ? undefined : best;
+  }
+}
+
+/** The word and every string made from it by deleting up to `edits` characters. */
+function deletions(word: string, edits: number): Set<string> {
+  const result = new Set<string>([word]);
+  let frontier = [word];
+  for (let round = 0; round < edits; round += 1) {
+    const next: string[] = [];
+    for (const item of frontier) {
+      for (let index = 0; index < item.length; index += 1) {
+        const shorter = item.slice(0, index) + item.slice(index + 1);
+        if (!result.has(shorter)) {
+          result.add(shorter);
+          next.push(shorter);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return result;
+}

@@ -1,0 +1,162 @@
+import type { CompiledRule, RuleSet } from './compile-rule-set.js';
+import { exampleSecretReason } from './example-secrets.js';
+import { Script, scriptOf } from './fold-character.js';
+import type { Segment } from './build-segments.js';
+import type { MatchText } from './normalize-text.js';
+import { shannonEntropy } from './validators/shannon-entropy.js';
+import { VALIDATORS } from './validators/validator-registry.js';
+
+/** One rule's evidence in one text, before scoring. Offsets are into the original text. */
+export interface RuleMatch {
+  readonly rule: CompiledRule;
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  /** First and last word of the evidence, for context windows and word proximity. */
+  readonly firstWord: number;
+  readonly lastWord: number;
+  /** The name of the validator it passed, if the rule has one. */
+  readonly validator?: string;
+  /** Why it is not reported (a documented example secret, the rule's allow list). */
+  readonly suppressedBy?: string;
+}
+
+/** A context word of some rule's context group, found at a word position. */
+export interface ContextHit {
+  readonly rule: number;
+  readonly group: number;
+  readonly word: number;
+  readonly text: string;
+}
+
+/** One segment's text in matching form, with its rule matches and context words. */
+export interface SegmentResult {
+  readonly segment: Segment;
+  readonly text: MatchText;
+  readonly matches: RuleMatch[];
+  readonly context: ContextHit[];
+}
+
+export interface SegmentMatches {
+  readonly matches: RuleMatch[];
+  readonly context: ContextHit[];
+}
+
+/** Matches per rule and text beyond which a text is pathological (a dump of keys): the rest is skipped. */
+const MAX_MATCHES_PER_RULE = 50;
+
+/** Runs every phrase, keyword-triggered pattern and context word of the rule set over one text. */
+export function matchSegment(ruleSet: RuleSet, text: MatchText): SegmentMatches {
+  const matches: RuleMatch[] = [];
+  const { skeleton } = text;
+
+  for (const hit of ruleSet.phrases.search(skeleton)) {
+    if (!isWordBoundary(skeleton, hit.start - 1) || !isWordBoundary(skeleton, hit.end)) continue;
+    const rule = ruleSet.rules[hit.value];
+    if (rule === undefined) continue;
+    const start = text.skeletonStarts[hit.start] ?? 0;
+    const end = text.skeletonEnds[hit.end - 1] ?? start;
+    const match = checkMatch(rule, text, start, end);
+    if (match !== undefined) matches.push(match);
+  }
+
+  // Keywords are a cheap prefilter: most texts trigger few pattern rules.
+  const triggered = new Set<number>(ruleSet.alwaysRun);
+  for (const hit of ruleSet.keywords.search(skeleton)) triggered.add(hit.value);
+  for (const ruleIndex of triggered) {
+    const rule = ruleSet.rules[ruleIndex];
+    if (rule === undefined) continue;
+    const isRaw = rule.definition.match === 'raw';
+    const subject = isRaw ? text.original : text.normalized;
+    let found = 0;
+    for (const pattern of rule.patterns) {
+      pattern.lastIndex = 0;
+      for (let result = pattern.exec(subject); result !== null && found < MAX_MATCHES_PER_RULE; result = pattern.exec(subject)) {
+        if (result[0] === '') pattern.lastIndex += 1;
+        const span = evidenceSpan(result);
+        if (span === undefined) continue;
+        const start = isRaw ? span[0] : (text.normalizedStarts[span[0]] ?? 0);
+        const end = isRaw ? span[1] : (text.normalizedEnds[span[1] - 1] ?? start);
+        const match = checkMatch(rule, text, start, end);
+        if (match === undefined) continue;
+        matches.push(match);
+        found += 1;
+      }
+    }
+  }
+
+  const context: ContextHit[] = [];
+  for (const hit of ruleSet.contextWords.search(skeleton)) {
+    if (!isWordBoundary(skeleton, hit.start - 1) || (!hit.value.isPrefix && !isWordBoundary(skeleton, hit.end))) continue;
+    const start = text.skeletonStarts[hit.start] ?? 0;
+    context.push({
+      rule: hit.value.rule,
+      group: hit.value.group,
+      word: wordIndexAt(text.wordStarts, start),
+      text: text.original.slice(start, text.skeletonEnds[hit.end - 1] ?? start),
+    });
+  }
+  return { matches, context };
+}
+
+/** The offsets of the `evidence` group, else of the first group that took part in the match. */
+function evidenceSpan(result: RegExpExecArray): readonly [number, number] | undefined {
+  const indices = result.indices;
+  if (indices === undefined) return undefined;
+  const named = indices.groups?.evidence;
+  if (named !== undefined) return named;
+  for (let group = 1; group < indices.length; group += 1) {
+    const span = indices[group];
+    if (span !== undefined) return span;
+  }
+  return undefined;
+}
+
+/** Applies the rule's own checks (case, length, entropy, checksum, allow list) to a candidate. */
+function checkMatch(rule: CompiledRule, text: MatchText, start: number, end: number): RuleMatch | undefined {
+  const definition = rule.definition;
+  const evidence = text.original.slice(start, end);
+  if (evidence.length === 0) return undefined;
+  if (definition.uppercase && (evidence !== evidence.toUpperCase() || evidence === evidence.toLowerCase())) return undefined;
+  if (definition.minLength !== undefined && evidence.length < definition.minLength) return undefined;
+  if (definition.maxLength !== undefined && evidence.length > definition.maxLength) return undefined;
+  if (definition.entropy !== undefined && shannonEntropy(evidence) < definition.entropy) return undefined;
+  if (definition.validate !== undefined && !VALIDATORS[definition.validate](evidence)) return undefined;
+  const suppressedBy =
+    (rule.allow.some((pattern) => pattern.test(evidence)) ? `matches an allow pattern of rule ${rule.id}` : undefined) ??
+    (definition.category === 'secret' || definition.category === 'credential' ? exampleSecretReason(evidence) : undefined);
+  return {
+    rule,
+    start,
+    end,
+    text: evidence,
+    firstWord: wordIndexAt(text.wordStarts, start),
+    lastWord: wordIndexAt(text.wordStarts, end - 1),
+    ...(definition.validate !== undefined ? { validator: definition.validate } : {}),
+    ...(suppressedBy !== undefined ? { suppressedBy } : {}),
+  };
+}
+
+/** True when position `index` of the skeleton is outside the text or not a letter or digit. */
+function isWordBoundary(skeleton: string, index: number): boolean {
+  if (index < 0 || index >= skeleton.length) return true;
+  const code = skeleton.charCodeAt(index);
+  // A low surrogate belongs to a letter outside the BMP (rare): treat it as a letter.
+  if (code >= 0xdc00 && code <= 0xdfff) return false;
+  return scriptOf(code) === Script.None;
+}
+
+/** The index of the word containing (or last starting before) original offset `offset`. */
+export function wordIndexAt(wordStarts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = wordStarts.length - 1;
+  let found = 0;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if ((wordStarts[middle] ?? 0) <= offset) {
+      found = middle;
+      low = middle + 1;
+    } else high = middle - 1;
+  }
+  return found;
+}
