@@ -1,38 +1,82 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { precision, recall, runRulesAccuracy, type Tally } from './rules-accuracy.js';
+import { runRulesThroughput } from './rules-throughput.js';
 import { runStoreThroughput } from './store-throughput.js';
 
 /**
  * Runs every benchmark and prints Markdown tables for docs/benchmarks.md, with the machine they
  * ran on. Raw results go to bench/results/ (not committed).
- *   npm run bench -- [--runs 5] [--findings 2000]
+ *   npm run bench -- [--only store|rules] [--runs 5] [--findings 2000] [--posts 20000] [--verbose]
  */
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '5' }, findings: { type: 'string', default: '2000' } },
+  options: {
+    only: { type: 'string' },
+    runs: { type: 'string', default: '5' },
+    findings: { type: 'string', default: '2000' },
+    posts: { type: 'string', default: '20000' },
+    verbose: { type: 'boolean', default: false },
+  },
 });
 const runs = Number(values.runs);
 const findings = Number(values.findings);
-if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(findings) || findings < 10) {
-  console.error('usage: npm run bench -- [--runs N>=1] [--findings N>=10]');
+const postCount = Number(values.posts);
+if (
+  !Number.isInteger(runs) ||
+  runs < 1 ||
+  !Number.isInteger(findings) ||
+  findings < 10 ||
+  !Number.isInteger(postCount) ||
+  postCount < 100 ||
+  (values.only !== undefined && !['store', 'rules'].includes(values.only))
+) {
+  console.error('usage: npm run bench -- [--only store|rules] [--runs N>=1] [--findings N>=10] [--posts N>=100] [--verbose]');
   process.exit(2);
 }
+const shouldRun = (name: string) => values.only === undefined || values.only === name;
+await mkdir(new URL('results/', import.meta.url), { recursive: true });
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}`;
 console.log(`Machine: ${machine}\nDate: ${new Date().toISOString().slice(0, 10)}\n`);
 
-console.log(`## Store throughput (${findings} findings, median of ${runs} runs)\n`);
-const store = await runStoreThroughput(findings, runs);
-console.log('| engine | posts upserted/s | findings recorded/s (with event) | replayed findings/s | events read/s |');
-console.log('|---|---:|---:|---:|---:|');
-for (const row of store) {
-  console.log(
-    `| ${row.engine} | ${row.postsPerS.toFixed(0)} | ${row.findingsPerS.toFixed(0)} | ${row.replayedFindingsPerS.toFixed(0)} | ${row.eventsReadPerS.toFixed(0)} |`,
+if (shouldRun('rules')) {
+  const accuracy = await runRulesAccuracy();
+  const row = (name: string, tally: Tally) =>
+    `| ${name} | ${String(tally.truePositives + tally.falseNegatives)} | ${precision(tally).toFixed(3)} | ${recall(tally).toFixed(3)} | ${String(tally.falsePositives)} | ${String(tally.falseNegatives)} |`;
+  console.log(`## Rules accuracy (bench/corpus, ${String(accuracy.posts)} posts)\n`);
+  console.log('| posts | leaks | precision | recall | false positives | false negatives |\n|---|---:|---:|---:|---:|---:|');
+  for (const [name, tally] of [...Object.entries(accuracy.byLanguage), ...Object.entries(accuracy.bySource)]) console.log(row(name, tally));
+  console.log('\n| category | labelled | precision | recall | false positives | false negatives |\n|---|---:|---:|---:|---:|---:|');
+  for (const [name, tally] of Object.entries(accuracy.byCategory).sort(([a], [b]) => a.localeCompare(b))) console.log(row(name, tally));
+  if (values.verbose) {
+    console.log('\nMistakes:');
+    for (const mistake of accuracy.mistakes) {
+      console.log(`- ${mistake.id}: expected ${mistake.leak ? mistake.expected.join(',') : 'clean'}, found ${mistake.found.join(',') || 'nothing'} — ${JSON.stringify(mistake.text.slice(0, 160))}`);
+    }
+  }
+  const throughput = await runRulesThroughput(postCount, 300, runs);
+  console.log(`\n## Rules throughput (${String(postCount)} posts of 300 characters, every pack, one core, median of ${String(runs)} runs)\n`);
+  console.log(`${throughput.postsPerS.toFixed(0)} posts/s (runs: ${throughput.runs.map((rate) => rate.toFixed(0)).join(', ')})\n`);
+  await writeFile(
+    new URL(`results/rules-${String(Date.now())}.json`, import.meta.url),
+    JSON.stringify({ machine, accuracy, throughput }, null, 2),
   );
 }
 
-await mkdir(new URL('results/', import.meta.url), { recursive: true });
-await writeFile(
-  new URL(`results/store-throughput-${Date.now()}.json`, import.meta.url),
-  JSON.stringify({ machine, runs, findings, store }, null, 2),
-);
+if (shouldRun('store')) {
+  console.log(`## Store throughput (${findings} findings, median of ${runs} runs)\n`);
+  const store = await runStoreThroughput(findings, runs);
+  console.log('| engine | posts upserted/s | findings recorded/s (with event) | replayed findings/s | events read/s |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const row of store) {
+    console.log(
+      `| ${row.engine} | ${row.postsPerS.toFixed(0)} | ${row.findingsPerS.toFixed(0)} | ${row.replayedFindingsPerS.toFixed(0)} | ${row.eventsReadPerS.toFixed(0)} |`,
+    );
+  }
+
+  await writeFile(
+    new URL(`results/store-throughput-${Date.now()}.json`, import.meta.url),
+    JSON.stringify({ machine, runs, findings, store }, null, 2),
+  );
+}

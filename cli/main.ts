@@ -3,8 +3,10 @@ import { Command, CommanderError } from 'commander';
 import { CONFIG_VARIABLES } from '../core/config.js';
 import { OvershareError } from '../core/errors.js';
 import { OVERSHARE_VERSION } from '../core/version.js';
+import { analyzeCommand } from './commands/analyze-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { policyCommand } from './commands/policy-command.js';
+import { rulesCommand } from './commands/rules-command.js';
 import { serveCommand } from './commands/serve-command.js';
 
 /** Exit codes: 0 success, 1 the work failed, 2 the command line was wrong. */
@@ -19,7 +21,9 @@ function buildProgram(): Command {
     .addHelpText('after', `\nConfiguration comes from the environment: ${CONFIG_VARIABLES.join(', ')}.\nSee README.md.`)
     .addCommand(serveCommand())
     .addCommand(migrateCommand())
-    .addCommand(policyCommand());
+    .addCommand(policyCommand())
+    .addCommand(analyzeCommand())
+    .addCommand(rulesCommand());
   exitOverrideEverywhere(program);
   return program;
 }

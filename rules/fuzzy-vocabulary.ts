@@ -3,6 +3,8 @@ import { distance } from 'fastest-levenshtein';
 /** Words shorter than this are never corrected: short words collide too easily. */
 export const FUZZY_MIN_LENGTH = 8;
 
+const CACHE_SIZE = 50_000;
+
 /** Edits tolerated for a word of this length: 1 from 8 characters, 2 from 13. */
 export function maxEditsFor(length: number): number {
   if (length < FUZZY_MIN_LENGTH) return 0;
@@ -17,11 +19,17 @@ export function maxEditsFor(length: number): number {
 export class FuzzyVocabulary {
   readonly #words = new Set<string>();
   readonly #index = new Map<string, string[]>();
+  // Words repeat across posts: remember recent answers (null = no correction).
+  readonly #cache = new Map<string, string | null>();
+  #minLength = Number.POSITIVE_INFINITY;
+  #maxLength = 0;
 
   constructor(words: Iterable<string>) {
     for (const word of words) {
       if (word.length < FUZZY_MIN_LENGTH || this.#words.has(word)) continue;
       this.#words.add(word);
+      this.#minLength = Math.min(this.#minLength, word.length);
+      this.#maxLength = Math.max(this.#maxLength, word.length);
       for (const key of deletions(word, maxEditsFor(word.length))) {
         const entries = this.#index.get(key);
         if (entries === undefined) this.#index.set(key, [word]);
@@ -34,11 +42,25 @@ export class FuzzyVocabulary {
     return this.#words.size;
   }
 
+  /** Whether a word of this length could be within the edit distance of a vocabulary word. */
+  mayCorrect(length: number): boolean {
+    return length >= this.#minLength - 2 && length <= this.#maxLength + 2 && maxEditsFor(length + 1) > 0;
+  }
+
   /**
    * The vocabulary word `word` is a noisy copy of, or undefined when it is already a vocabulary
    * word, is too short, or is not uniquely close to one.
    */
   correct(word: string): string | undefined {
+    const cached = this.#cache.get(word);
+    if (cached !== undefined) return cached ?? undefined;
+    const corrected = this.#search(word);
+    if (this.#cache.size >= CACHE_SIZE) this.#cache.clear();
+    this.#cache.set(word, corrected ?? null);
+    return corrected;
+  }
+
+  #search(word: string): string | undefined {
     const edits = maxEditsFor(word.length + 1);
     if (edits === 0 || this.#words.size === 0 || this.#words.has(word)) return undefined;
     let best: string | undefined;

@@ -89,11 +89,14 @@ export function matchSegment(ruleSet: RuleSet, text: MatchText): SegmentMatches 
   for (const hit of ruleSet.contextWords.search(skeleton)) {
     if (!isWordBoundary(skeleton, hit.start - 1) || (!hit.value.isPrefix && !isWordBoundary(skeleton, hit.end))) continue;
     const start = text.skeletonStarts[hit.start] ?? 0;
+    // A prefix ("выручк*") is shown as the whole word it matched.
+    let end = hit.end;
+    if (hit.value.isPrefix) while (!isWordBoundary(skeleton, end)) end += 1;
     context.push({
       rule: hit.value.rule,
       group: hit.value.group,
       word: wordIndexAt(text.wordStarts, start),
-      text: text.original.slice(start, text.skeletonEnds[hit.end - 1] ?? start),
+      text: text.original.slice(start, text.skeletonEnds[end - 1] ?? start),
     });
   }
   return { matches, context };
@@ -147,7 +150,7 @@ function isWordBoundary(skeleton: string, index: number): boolean {
 }
 
 /** The index of the word containing (or last starting before) original offset `offset`. */
-export function wordIndexAt(wordStarts: readonly number[], offset: number): number {
+export function wordIndexAt(wordStarts: ArrayLike<number>, offset: number): number {
   let low = 0;
   let high = wordStarts.length - 1;
   let found = 0;

@@ -14,109 +14,164 @@ import type { FuzzyVocabulary } from './fuzzy-vocabulary.js';
 /**
  * A text in the two forms rules match against, each with a map back to the original, so evidence
  * offsets always point into the text as written.
- * - `normalized`: NFKC-compatible, lower case, no diacritics, homoglyphs in mixed-script words
- *   rewritten in the word's main script, white space runs as one space, dashes as `-`, invisible
- *   characters and line-break hyphenation removed. Regular expressions run on it.
+ * - `normalized`: compatibility-folded (NFKD), lower case, no diacritics, homoglyphs in
+ *   mixed-script words rewritten in the word's main script, white space runs as one space, dashes
+ *   as `-`, invisible characters and line-break hyphenation removed. Regular expressions run on it.
  * - `skeleton`: the normalised text with common OCR confusions folded as well (0→o, 1/l/|→i,
  *   rn→m, vv→w inside words) and long words within a small edit distance of a phrase word
  *   corrected to it. Phrases, keywords and context words match on it.
+ * For both, `…Starts[i]`/`…Ends[i]` are the original offsets of the character at index i.
  */
 export interface MatchText {
   readonly original: string;
   readonly normalized: string;
-  readonly normalizedStarts: readonly number[];
-  readonly normalizedEnds: readonly number[];
+  readonly normalizedStarts: Int32Array;
+  readonly normalizedEnds: Int32Array;
   readonly skeleton: string;
-  readonly skeletonStarts: readonly number[];
-  readonly skeletonEnds: readonly number[];
+  readonly skeletonStarts: Int32Array;
+  readonly skeletonEnds: Int32Array;
   /** Original offsets at which words start, ascending: the unit of context windows. */
-  readonly wordStarts: readonly number[];
+  readonly wordStarts: Int32Array;
 }
 
-const ZERO: Record<LetterScript, string> = { [Script.Latin]: 'o', [Script.Cyrillic]: 'о', [Script.Greek]: 'ο' };
-const ONE: Record<LetterScript, string> = { [Script.Latin]: 'i', [Script.Cyrillic]: 'і', [Script.Greek]: 'ι' };
+const SPACE = 0x20;
+const DASH = 0x2d;
+const PIPE = 0x7c;
+const ZERO: Record<LetterScript, number> = { [Script.Latin]: 0x6f, [Script.Cyrillic]: 0x43e, [Script.Greek]: 0x3bf };
+const ONE: Record<LetterScript, number> = { [Script.Latin]: 0x69, [Script.Cyrillic]: 0x456, [Script.Greek]: 0x3b9 };
+const NOT_COMPUTED = 255;
+const SCRIPT_BITS = [0, 1, 2, 4, 0, 0];
+
+// Script of every BMP code unit, filled on first use: the per-character hot path is a table read.
+const scriptTable = new Uint8Array(0x10000).fill(NOT_COMPUTED);
+function scriptOfUnit(unit: number): Script {
+  let script = scriptTable[unit] ?? NOT_COMPUTED;
+  if (script === NOT_COMPUTED) {
+    // A surrogate half continues a letter outside the BMP.
+    script = unit >= 0xd800 && unit <= 0xdfff ? Script.OtherLetter : scriptOf(unit);
+    scriptTable[unit] = script;
+  }
+  return script as Script;
+}
 
 /** Builds both matching forms of `original`; `vocabulary` enables fuzzy correction of long words. */
 export function normalizeText(original: string, vocabulary?: FuzzyVocabulary): MatchText {
-  const units: string[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const length = original.length;
-  for (let index = 0; index < length; ) {
-    const codePoint = original.codePointAt(index) ?? 0;
-    const width = codePoint > 0xffff ? 2 : 1;
-    const next = index + width;
-    if (isInvisible(codePoint)) {
-      index = next;
-      continue;
-    }
-    if (isSpace(codePoint)) {
-      if (units.length > 0 && units[units.length - 1] !== ' ') push(' ', index, next);
-      else if (units.length > 0) ends[ends.length - 1] = next;
-      index = next;
-      continue;
-    }
-    if (isDash(codePoint)) {
-      const joined = skipLineBreakHyphenation(original, next, units);
-      if (joined !== undefined) {
-        index = joined;
-        continue;
-      }
-      push('-', index, next);
-      index = next;
-      continue;
-    }
-    const folded = codePoint < 0x80 ? asciiFold(codePoint) : foldCharacter(codePoint);
-    for (let unit = 0; unit < folded.length; unit += 1) push(folded.charAt(unit), index, next);
-    index = next;
-  }
-
-  const skeleton: SkeletonBuilder = { units: [], from: [], to: [] };
-  const wordStarts: number[] = [];
+  const normal = foldText(original);
+  const { codes, from: starts, to: ends, length } = normal;
+  const skeleton = SKELETON_SCRATCH;
+  skeleton.length = 0;
+  const words: number[] = [];
   let position = 0;
-  while (position < units.length) {
-    const tokenEnd = tokenEndAt(units, position);
+  while (position < length) {
+    const tokenEnd = tokenEndAt(codes, position, length);
     if (tokenEnd === position) {
-      skeleton.units.push(units[position] ?? '');
-      skeleton.from.push(position);
-      skeleton.to.push(position + 1);
+      skeleton.push(codes[position] ?? SPACE, position, position + 1);
       position += 1;
       continue;
     }
-    wordStarts.push(starts[position] ?? 0);
-    const script = resolveHomoglyphs(units, position, tokenEnd);
-    appendSkeletonWord(units, position, tokenEnd, script, vocabulary, skeleton);
+    words.push(starts[position] ?? 0);
+    const script = resolveHomoglyphs(codes, position, tokenEnd);
+    appendSkeletonWord(codes, position, tokenEnd, script, vocabulary, skeleton);
     position = tokenEnd;
   }
-
+  // One allocation for all offset maps (typed-array allocation dominates the cost of short texts).
+  const skeletonLength = skeleton.length;
+  const wordCount = words.length;
+  const maps = new Int32Array(2 * length + 2 * skeletonLength + wordCount);
+  maps.set(starts.subarray(0, length), 0);
+  maps.set(ends.subarray(0, length), length);
+  const skeletonBase = 2 * length;
+  for (let index = 0; index < skeletonLength; index += 1) {
+    maps[skeletonBase + index] = starts[skeleton.from[index] ?? 0] ?? 0;
+    maps[skeletonBase + skeletonLength + index] = ends[(skeleton.to[index] ?? 1) - 1] ?? 0;
+  }
+  const wordBase = skeletonBase + 2 * skeletonLength;
+  for (let index = 0; index < wordCount; index += 1) maps[wordBase + index] = words[index] ?? 0;
   return {
     original,
-    normalized: units.join(''),
-    normalizedStarts: starts,
-    normalizedEnds: ends,
-    skeleton: skeleton.units.join(''),
-    skeletonStarts: skeleton.from.map((from) => starts[from] ?? 0),
-    skeletonEnds: skeleton.to.map((to) => ends[to - 1] ?? 0),
-    wordStarts,
+    normalized: decode(codes, length),
+    normalizedStarts: maps.subarray(0, length),
+    normalizedEnds: maps.subarray(length, skeletonBase),
+    skeleton: decode(skeleton.codes, skeletonLength),
+    skeletonStarts: maps.subarray(skeletonBase, skeletonBase + skeletonLength),
+    skeletonEnds: maps.subarray(skeletonBase + skeletonLength, wordBase),
+    wordStarts: maps.subarray(wordBase),
   };
+}
 
-  function push(unit: string, start: number, end: number): void {
-    units.push(unit);
-    starts.push(start);
-    ends.push(end);
+/** UTF-16 code units with, for each, the span it stands for (original offsets or normalised indices). */
+class GrowableText {
+  codes: Uint16Array;
+  from: Int32Array;
+  to: Int32Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.codes = new Uint16Array(capacity);
+    this.from = new Int32Array(capacity);
+    this.to = new Int32Array(capacity);
+  }
+
+  push(code: number, from: number, to: number): void {
+    if (this.length === this.codes.length) this.#grow();
+    this.codes[this.length] = code;
+    this.from[this.length] = from;
+    this.to[this.length] = to;
+    this.length += 1;
+  }
+
+  #grow(): void {
+    const capacity = this.codes.length * 2 + 16;
+    const codes = new Uint16Array(capacity);
+    const from = new Int32Array(capacity);
+    const to = new Int32Array(capacity);
+    codes.set(this.codes);
+    from.set(this.from);
+    to.set(this.to);
+    [this.codes, this.from, this.to] = [codes, from, to];
   }
 }
 
-const ASCII_FOLDS: readonly string[] = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code).toLowerCase());
+// Scratch buffers reused by every call (normalizeText is synchronous): results are copied out.
+const FOLD_SCRATCH = new GrowableText(4096);
+const SKELETON_SCRATCH = new GrowableText(4096);
 
-function asciiFold(codePoint: number): string {
-  return ASCII_FOLDS[codePoint] ?? '';
+/** The first pass: fold case, compatibility forms, diacritics, spaces, dashes and invisible characters. */
+function foldText(original: string): GrowableText {
+  const out = FOLD_SCRATCH;
+  out.length = 0;
+  const length = original.length;
+  for (let index = 0; index < length; ) {
+    const unit = original.charCodeAt(index);
+    if (unit < 0x80 && unit !== DASH && !(unit === SPACE || (unit >= 0x09 && unit <= 0x0d))) {
+      // ASCII fast path: most text is ASCII letters, digits and punctuation.
+      out.push(unit >= 0x41 && unit <= 0x5a ? unit + 0x20 : unit, index, index + 1);
+      index += 1;
+      continue;
+    }
+    const codePoint = original.codePointAt(index) ?? 0;
+    const next = index + (codePoint > 0xffff ? 2 : 1);
+    if (isInvisible(codePoint)) {
+      index = next;
+    } else if (isSpace(codePoint)) {
+      if (out.length > 0 && out.codes[out.length - 1] !== SPACE) out.push(SPACE, index, next);
+      index = next;
+    } else if (isDash(codePoint)) {
+      const resumes = lineBreakHyphenationEnd(original, next, out);
+      if (resumes === undefined) out.push(DASH, index, next);
+      index = resumes ?? next;
+    } else {
+      const folded = foldCharacter(codePoint);
+      for (let unitIndex = 0; unitIndex < folded.length; unitIndex += 1) out.push(folded.charCodeAt(unitIndex), index, next);
+      index = next;
+    }
+  }
+  return out;
 }
 
 /** After a dash ending a line between two letters (`CONFIDEN-\nTIAL`), where the word resumes. */
-function skipLineBreakHyphenation(original: string, afterDash: number, units: readonly string[]): number | undefined {
-  const previous = units[units.length - 1];
-  if (previous === undefined || !isWordUnit(previous)) return undefined;
+function lineBreakHyphenationEnd(original: string, afterDash: number, out: GrowableText): number | undefined {
+  if (out.length === 0 || !isLetter(scriptOfUnit(out.codes[out.length - 1] ?? SPACE))) return undefined;
   let index = afterDash;
   let sawNewline = false;
   while (index < original.length) {
@@ -127,28 +182,21 @@ function skipLineBreakHyphenation(original: string, afterDash: number, units: re
   }
   if (!sawNewline || index >= original.length) return undefined;
   const resumes = foldCharacter(original.codePointAt(index) ?? 0);
-  return resumes.length > 0 && isLetterUnit(resumes.charAt(0)) ? index : undefined;
+  return resumes.length > 0 && isLetter(scriptOfUnit(resumes.charCodeAt(0))) ? index : undefined;
 }
 
-function isLetterUnit(unit: string): boolean {
-  const script = scriptOf(unit.codePointAt(0) ?? 0);
+function isLetter(script: Script): boolean {
   return script !== Script.None && script !== Script.Digit;
 }
 
-function isWordUnit(unit: string): boolean {
-  return scriptOf(unit.codePointAt(0) ?? 0) !== Script.None;
-}
-
 /** The end of the word starting at `position` (equal to it when no word starts there). */
-function tokenEndAt(units: readonly string[], position: number): number {
+function tokenEndAt(codes: Uint16Array, position: number, length: number): number {
   let end = position;
-  while (end < units.length) {
-    const unit = units[end] ?? '';
-    if (isWordUnit(unit)) end += 1;
-    // A low surrogate continues a letter outside the BMP.
-    else if (end > position && unit.charCodeAt(0) >= 0xdc00 && unit.charCodeAt(0) <= 0xdfff) end += 1;
+  while (end < length) {
+    const code = codes[end] ?? SPACE;
+    if (scriptOfUnit(code) !== Script.None) end += 1;
     // `|` reads as l or I inside a word (CONF|DENTIAL), not on its own.
-    else if (unit === '|' && end > position && isLetterUnit(units[end + 1] ?? ' ')) end += 1;
+    else if (code === PIPE && end > position && end + 1 < length && isLetter(scriptOfUnit(codes[end + 1] ?? SPACE))) end += 1;
     else break;
   }
   return end;
@@ -156,76 +204,77 @@ function tokenEndAt(units: readonly string[], position: number): number {
 
 /**
  * Rewrites the look-alike letters of a mixed-script word in its main script and returns that
- * script. The main script is the one with most letters that have no look-alike elsewhere.
+ * script (undefined for a word without Latin, Cyrillic or Greek letters). The main script is the
+ * one with most letters that have no look-alike elsewhere, then the one with most letters.
  */
-function resolveHomoglyphs(units: string[], start: number, end: number): LetterScript | undefined {
+function resolveHomoglyphs(codes: Uint16Array, start: number, end: number): LetterScript | undefined {
+  let mask = 0;
+  let only: LetterScript | undefined;
+  for (let index = start; index < end; index += 1) {
+    const script = scriptOfUnit(codes[index] ?? SPACE);
+    const bit = SCRIPT_BITS[script] ?? 0;
+    if (bit === 0) continue;
+    mask |= bit;
+    only = script as LetterScript;
+  }
+  if (mask === 0 || mask === 1 || mask === 2 || mask === 4) return only;
   const distinctive = [0, 0, 0, 0];
   const all = [0, 0, 0, 0];
   for (let index = start; index < end; index += 1) {
-    const unit = units[index] ?? '';
-    const script = scriptOf(unit.codePointAt(0) ?? 0);
-    if (script !== Script.Latin && script !== Script.Cyrillic && script !== Script.Greek) continue;
+    const code = codes[index] ?? SPACE;
+    const script = scriptOfUnit(code);
+    if ((SCRIPT_BITS[script] ?? 0) === 0) continue;
     all[script] = (all[script] ?? 0) + 1;
-    if (!AMBIGUOUS_LETTERS.has(unit)) distinctive[script] = (distinctive[script] ?? 0) + 1;
+    if (!AMBIGUOUS_LETTERS.has(String.fromCharCode(code))) distinctive[script] = (distinctive[script] ?? 0) + 1;
   }
-  const present = ([Script.Latin, Script.Cyrillic, Script.Greek] as const).filter((script) => (all[script] ?? 0) > 0);
-  if (present.length === 0) return undefined;
-  const first = present[0];
-  if (present.length === 1 || first === undefined) return first;
   const rank = (script: LetterScript) => (distinctive[script] ?? 0) * 1000 + (all[script] ?? 0);
-  const main = present.reduce((best, script) => (rank(script) > rank(best) ? script : best), first);
+  const main = ([Script.Cyrillic, Script.Greek] as const).reduce<LetterScript>(
+    (best, script) => (rank(script) > rank(best) ? script : best),
+    Script.Latin,
+  );
   const lookalikes = LOOKALIKE_TO_SCRIPT[main];
   for (let index = start; index < end; index += 1) {
-    const replacement = lookalikes.get(units[index] ?? '');
-    if (replacement !== undefined) units[index] = replacement;
+    const replacement = lookalikes.get(String.fromCharCode(codes[index] ?? SPACE));
+    if (replacement !== undefined) codes[index] = replacement.charCodeAt(0);
   }
   return main;
 }
 
-/** The skeleton under construction: each unit with the span of normalised units it stands for. */
-interface SkeletonBuilder {
-  units: string[];
-  from: number[];
-  to: number[];
-}
-
 /** Appends one word's skeleton: OCR confusions folded, then fuzzy-corrected against the vocabulary. */
 function appendSkeletonWord(
-  units: readonly string[],
+  codes: Uint16Array,
   start: number,
   end: number,
   script: LetterScript | undefined,
   vocabulary: FuzzyVocabulary | undefined,
-  out: SkeletonBuilder,
+  out: GrowableText,
 ): void {
-  const firstOut = out.units.length;
+  const firstOut = out.length;
   for (let index = start; index < end; index += 1) {
-    let unit = units[index] ?? '';
+    let code = codes[index] ?? SPACE;
     let width = 1;
     if (script !== undefined) {
-      if (unit === '0') unit = ZERO[script];
-      else if (unit === '1' || unit === '|') unit = ONE[script];
+      if (code === 0x30) code = ZERO[script];
+      else if (code === 0x31 || code === PIPE) code = ONE[script];
       else if (script === Script.Latin) {
-        const following = units[index + 1];
-        if (unit === 'l') unit = 'i';
-        else if (unit === 'r' && following === 'n') [unit, width] = ['m', 2];
-        else if (unit === 'v' && following === 'v') [unit, width] = ['w', 2];
+        const following = codes[index + 1];
+        if (code === 0x6c) code = 0x69; // l → i
+        else if (code === 0x72 && following === 0x6e && index + 1 < end) [code, width] = [0x6d, 2]; // rn → m
+        else if (code === 0x76 && following === 0x76 && index + 1 < end) [code, width] = [0x77, 2]; // vv → w
       }
     }
-    out.units.push(unit);
-    out.from.push(index);
-    out.to.push(index + width);
+    out.push(code, index, index + width);
     index += width - 1;
   }
-  if (vocabulary === undefined || script === undefined) return;
-  const corrected = vocabulary.correct(out.units.slice(firstOut).join(''));
+  if (vocabulary === undefined || script === undefined || !vocabulary.mayCorrect(out.length - firstOut)) return;
+  const corrected = vocabulary.correct(decode(out.codes.subarray(firstOut), out.length - firstOut));
   if (corrected === undefined) return;
-  out.units.length = firstOut;
-  out.from.length = firstOut;
-  out.to.length = firstOut;
-  for (const unit of corrected) {
-    out.units.push(unit);
-    out.from.push(start);
-    out.to.push(end);
-  }
+  out.length = firstOut;
+  for (let index = 0; index < corrected.length; index += 1) out.push(corrected.charCodeAt(index), start, end);
+}
+
+const UTF16 = new TextDecoder('utf-16le');
+
+function decode(codes: Uint16Array, length: number): string {
+  return UTF16.decode(codes.subarray(0, length));
 }

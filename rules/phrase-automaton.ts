@@ -5,7 +5,7 @@
  * more than the whole per-post budget of the rule engine (50 µs); this one needs a few µs.
  */
 export class PhraseAutomaton<Value> {
-  readonly #next: Map<number, number>[] = [new Map()];
+  readonly #next: Map<number, number>[] = [new Map<number, number>()];
   readonly #fail: number[] = [0];
   readonly #outputs: (readonly Hit<Value>[])[] = [[]];
   #isBuilt = false;

@@ -3,7 +3,7 @@ import { loadPolicyFile } from '../core/load-policy.js';
 import { LANGUAGES, policySchema } from '../core/policy-schema.js';
 import { readRulePacks } from '../core/read-rule-packs.js';
 import { compileRuleSet } from './compile-rule-set.js';
-import { runRuleExamples } from './run-rule-examples.js';
+import { runRuleExamples, type ExampleResult } from './run-rule-examples.js';
 
 const packs = await readRulePacks();
 // Every pack and every language on, so no rule escapes its examples.
@@ -12,7 +12,8 @@ const ruleSet = compileRuleSet({ packs, policy: everything });
 const results = runRuleExamples(ruleSet);
 
 describe('every rule on its own examples', () => {
-  const byRule = Map.groupBy(results, (result) => result.ruleId);
+  const byRule = new Map<string, ExampleResult[]>();
+  for (const result of results) byRule.set(result.ruleId, [...(byRule.get(result.ruleId) ?? []), result]);
   it.each([...byRule.keys()])('%s: leak examples yield it, clean examples do not', (ruleId) => {
     const failures = (byRule.get(ruleId) ?? []).filter((result) => !result.passed);
     expect(failures.map((failure) => `${failure.kind}: ${JSON.stringify(failure.text)} — ${failure.problem ?? ''}`)).toEqual([]);

@@ -1,0 +1,141 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { z } from 'zod';
+import { analyzePost, type PostAnalysis } from '../../rules/analyze-post.js';
+import type { PostInput } from '../../rules/build-segments.js';
+import type { RuleSet } from '../../rules/compile-rule-set.js';
+import { loadRuleSet } from '../load-rule-set.js';
+
+const TEXT_EXTENSIONS = new Set(['.txt', '.md']);
+const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif']);
+const MAX_INPUT_BYTES = 20 * 1024 * 1024;
+
+const ocrWord = z.object({
+  text: z.string(),
+  box: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+  confidence: z.number().min(0).max(100),
+  line: z.number().int().optional(),
+});
+/** A post dump: one post or a list of posts; fields other tools add are ignored. */
+const postDump = z.object({
+  id: z.union([z.string(), z.number()]).optional(),
+  text: z.string().optional(),
+  account: z.string().optional(),
+  images: z
+    .array(
+      z.object({
+        text: z.string().optional(),
+        words: z.array(ocrWord).optional(),
+        gps: z.tuple([z.number().min(-90).max(90), z.number().min(-180).max(180)]).optional(),
+      }),
+    )
+    .optional(),
+});
+const postDumpFile = z.union([postDump, z.array(postDump)]);
+
+/** One line of output: an analysis, or the reason an input could not be analyzed. */
+type OutputLine =
+  | ({ input: string; kind: 'text' } & Omit<PostAnalysis, 'matchedRules'> & { text: string; timingsMs: { rules: number } })
+  | { input: string; kind: 'text' | 'image' | 'unknown'; error: string };
+
+/** `overshare analyze`: runs the rules over local files, one JSON line (or table row) per input. */
+export function analyzeCommand(): Command {
+  return new Command('analyze')
+    .description('analyze local text files (.txt, .md) and post dumps (.json) without database or network')
+    .argument('<paths...>', 'files or folders (folders are searched for .txt, .md and .json files)')
+    .option('--policy <file>', 'policy file (default: OVERSHARE_POLICY_FILE, else the built-in default)')
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('json'))
+    .action(async (paths: string[], options: { policy?: string; format: 'json' | 'table' }) => {
+      const { ruleSet } = await loadRuleSet(options.policy);
+      let failed = 0;
+      for (const file of await expandPaths(paths)) {
+        for (const line of await analyzeFile(ruleSet, file)) {
+          if ('error' in line) {
+            failed += 1;
+            console.error(`overshare: ${line.input}: ${line.error}`);
+          }
+          console.log(options.format === 'json' ? JSON.stringify(line) : formatTable(line));
+        }
+      }
+      if (failed > 0) process.exitCode = 1;
+    });
+}
+
+/** Files named on the command line, with folders expanded (sorted, so output order is stable). */
+async function expandPaths(paths: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of paths) {
+    const info = await stat(entry).catch(() => undefined);
+    if (info?.isDirectory() === true) {
+      const names = await readdir(entry, { recursive: true });
+      files.push(
+        ...names
+          .filter((name) => TEXT_EXTENSIONS.has(extension(name)) || extension(name) === '.json')
+          .sort()
+          .map((name) => path.join(entry, name)),
+      );
+    } else files.push(entry);
+  }
+  return files;
+}
+
+async function analyzeFile(ruleSet: RuleSet, file: string): Promise<OutputLine[]> {
+  const type = extension(file);
+  if (IMAGE_EXTENSIONS.has(type)) {
+    return [{ input: file, kind: 'image', error: 'image analysis needs the OCR stage, which this build does not have yet; analyze its text instead' }];
+  }
+  if (!TEXT_EXTENSIONS.has(type) && type !== '.json') {
+    return [{ input: file, kind: 'unknown', error: `unsupported file type "${type || '(none)'}": use .txt, .md or .json` }];
+  }
+  let content: string;
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) return [{ input: file, kind: 'text', error: 'is not a file' }];
+    if (info.size > MAX_INPUT_BYTES) return [{ input: file, kind: 'text', error: `is larger than ${String(MAX_INPUT_BYTES / 1024 / 1024)} MiB` }];
+    content = await readFile(file, 'utf8');
+  } catch (error) {
+    return [{ input: file, kind: 'text', error: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` }];
+  }
+  if (type !== '.json') return [analyzeOne(ruleSet, file, { text: content })];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(content);
+  } catch (error) {
+    return [{ input: file, kind: 'text', error: `is not valid JSON: ${(error as Error).message}` }];
+  }
+  const dump = postDumpFile.safeParse(parsed);
+  if (!dump.success) {
+    const issue = dump.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : '(top level)';
+    return [{ input: file, kind: 'text', error: `is not a post dump ({"text": …, "images": [{"words": …}]} or a list of them): ${where}: ${issue?.message ?? ''}` }];
+  }
+  const posts = Array.isArray(dump.data) ? dump.data : [dump.data];
+  return posts.map((post, index) =>
+    analyzeOne(ruleSet, Array.isArray(dump.data) ? `${file}#${post.id === undefined ? String(index) : String(post.id)}` : file, post),
+  );
+}
+
+function analyzeOne(ruleSet: RuleSet, input: string, post: PostInput): OutputLine {
+  const started = performance.now();
+  const { score, leak, findings, suppressed } = analyzePost(ruleSet, post);
+  const rulesMs = Math.round((performance.now() - started) * 100) / 100;
+  const text = [post.text, ...(post.images ?? []).map((image) => image.text ?? image.words?.map((word) => word.text).join(' '))]
+    .filter((part): part is string => part !== undefined && part !== '')
+    .join('\n\n');
+  return { input, kind: 'text', leak, score, findings, suppressed, text, timingsMs: { rules: rulesMs } };
+}
+
+function formatTable(line: OutputLine): string {
+  if ('error' in line) return `${line.input}  ERROR  ${line.error}`;
+  const head = `${line.input}  ${line.leak ? 'LEAK' : 'clean'}  score ${String(line.score)}`;
+  const rows = line.findings.map((finding) => {
+    const where = finding.evidence.source === 'exif' ? 'exif' : `${finding.evidence.source} ${String(finding.evidence.start)}-${String(finding.evidence.end)}`;
+    return `  ${String(finding.score).padStart(3)}  ${finding.severity.padEnd(8)} ${finding.ruleId}  ${JSON.stringify(finding.evidence.text)}  (${where})\n       ${finding.explain}`;
+  });
+  return [head, ...rows].join('\n');
+}
+
+function extension(file: string): string {
+  return path.extname(file).toLowerCase();
+}
