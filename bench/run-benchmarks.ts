@@ -55,9 +55,14 @@ if (shouldRun('rules')) {
       console.log(`- ${mistake.id}: expected ${mistake.leak ? mistake.expected.join(',') : 'clean'}, found ${mistake.found.join(',') || 'nothing'} — ${JSON.stringify(mistake.text.slice(0, 160))}`);
     }
   }
-  const throughput = await runRulesThroughput(postCount, 300, runs);
   console.log(`\n## Rules throughput (${String(postCount)} posts of 300 characters, every pack, one core, median of ${String(runs)} runs)\n`);
-  console.log(`${throughput.postsPerS.toFixed(0)} posts/s (runs: ${throughput.runs.map((rate) => rate.toFixed(0)).join(', ')})\n`);
+  console.log('| posts | posts/s | runs |\n|---|---:|---|');
+  const throughput = [];
+  for (const mix of ['corpus', 'clean'] as const) {
+    const result = await runRulesThroughput(postCount, 300, runs, mix);
+    throughput.push({ mix, ...result });
+    console.log(`| ${mix} | ${result.postsPerS.toFixed(0)} | ${result.runs.map((rate) => rate.toFixed(0)).join(', ')} |`);
+  }
   await writeFile(
     new URL(`results/rules-${String(Date.now())}.json`, import.meta.url),
     JSON.stringify({ machine, accuracy, throughput }, null, 2),

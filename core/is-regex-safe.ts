@@ -26,10 +26,44 @@ export function isRegexSafe(source: string): boolean {
   return !hasNestedRepetition(root, false);
 }
 
+/** The node inside any number of plain groups: `(?:(a|b))` → `a|b`. */
+function unwrap(node: Node): Node {
+  let current = node;
+  while (current.type === 'group' && current.body.length === 1 && current.body[0] !== undefined) current = current.body[0];
+  return current;
+}
+
+/**
+ * Whether a repeated alternation may match the same text in two ways — `(\w|\d)+`, `(a|aa)+` —
+ * which backtracks exponentially like nested repetition. Judged by each branch's first
+ * character: two branches starting with the same literal, or either with a class, may overlap.
+ * Conservative: `(?:[a-z]|-)+` is refused too; write `[a-z-]+`.
+ */
+function hasOverlappingBranches(node: Node): boolean {
+  if (node.type !== 'disjunction') return false;
+  const firsts = node.body.map(firstCharacter);
+  for (let a = 0; a < firsts.length; a += 1) {
+    for (let b = a + 1; b < firsts.length; b += 1) {
+      const [first, second] = [firsts[a], firsts[b]];
+      if (first === 'any' || second === 'any' || first === second) return true;
+    }
+  }
+  return false;
+}
+
+/** The literal code point a branch must start with, or `any` when it may start with several. */
+function firstCharacter(node: Node): number | 'any' {
+  let current: Node | undefined = unwrap(node);
+  while (current?.type === 'alternative') current = current.body[0] === undefined ? undefined : unwrap(current.body[0]);
+  if (current?.type === 'value') return current.codePoint;
+  return 'any';
+}
+
 function hasNestedRepetition(node: Node, insideRepeat: boolean): boolean {
   if (node.type === 'quantifier') {
     const isLarge = node.max === undefined || node.max >= LARGE_REPEAT;
     if (isLarge && insideRepeat) return true;
+    if (isLarge && hasOverlappingBranches(unwrap(node.body[0]))) return true;
     return hasNestedRepetition(node.body[0], insideRepeat || isLarge);
   }
   if ('body' in node && Array.isArray(node.body)) {

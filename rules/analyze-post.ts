@@ -3,7 +3,7 @@ import { buildSegments, locateEvidence, type PostInput } from './build-segments.
 import type { CompiledRule, RuleSet } from './compile-rule-set.js';
 import { documentAndSiteFindings } from './document-and-site-findings.js';
 import { matchComposites } from './match-composites.js';
-import { matchSegment, type RuleMatch, type SegmentResult } from './match-segment.js';
+import { matchSegment, type ContextHit, type RuleMatch, type SegmentResult } from './match-segment.js';
 import { normalizeText } from './normalize-text.js';
 import { ocrConfidenceFactor, postScore, scoreFactors, type Finding, type ScoreFactor } from './score-finding.js';
 
@@ -57,6 +57,7 @@ export function analyzePost(ruleSet: RuleSet, post: PostInput): PostAnalysis {
     }
   }
   const boosts = boostersFound(ruleSet, segments);
+  const postContext = segments.flatMap((segment) => segment.context);
 
   for (const result of segments) {
     for (const match of result.matches) {
@@ -67,7 +68,7 @@ export function analyzePost(ruleSet: RuleSet, post: PostInput): PostAnalysis {
         suppressed.push({ ruleId: match.rule.id, evidence: match.text, reason: match.suppressedBy });
         continue;
       }
-      const context = contextFactors(match, result, segments);
+      const context = contextFactors(match, result, postContext);
       if (definition.requireContext && !context.some((factor) => factor.points > 0)) continue;
       const located = result.segment.source === 'ocr' ? locateEvidence(result.segment, match.start, match.end) : {};
       const factors: ScoreFactor[] = [
@@ -135,7 +136,11 @@ export function analyzePost(ruleSet: RuleSet, post: PostInput): PostAnalysis {
 const proximityByMatch = new WeakMap<RuleMatch, ScoreFactor>();
 
 function baseFactor(rule: CompiledRule): ScoreFactor {
-  const why = rule.isScoreOverridden ? 'set by the policy' : `${rule.severity} severity`;
+  const why = rule.isScoreOverridden
+    ? 'set by the policy'
+    : rule.definition.score !== undefined
+      ? "the rule's base score"
+      : `${rule.severity} severity`;
   return { kind: 'base', points: rule.baseScore, reason: `base ${String(rule.baseScore)} (${why})` };
 }
 
@@ -147,11 +152,11 @@ function optional<Value>(value: Value | undefined): Value[] {
 function contextFactors(
   match: RuleMatch,
   result: SegmentResult,
-  segments: readonly SegmentResult[],
+  postContext: readonly ContextHit[],
 ): ScoreFactor[] {
   const factors: ScoreFactor[] = [];
   match.rule.definition.context.forEach((group, groupIndex) => {
-    const pool = group.window === 'post' ? segments.flatMap((segment) => segment.context) : result.context;
+    const pool = group.window === 'post' ? postContext : result.context;
     const window = group.window === 'post' ? Infinity : group.window;
     const hit = pool.find(
       (candidate) =>
@@ -171,9 +176,18 @@ function contextFactors(
 /** Booster rules (e.g. "not public yet") found anywhere in the post, as factors per category they raise. */
 function boostersFound(ruleSet: RuleSet, segments: readonly SegmentResult[]): Map<string, ScoreFactor[]> {
   const byCategory = new Map<string, ScoreFactor[]>();
+  if (ruleSet.boosters.length === 0) return byCategory;
+  const firstHit = new Map<CompiledRule, RuleMatch>();
+  for (const segment of segments) {
+    for (const match of segment.matches) {
+      if (match.rule.definition.boost !== undefined && match.suppressedBy === undefined && !firstHit.has(match.rule)) {
+        firstHit.set(match.rule, match);
+      }
+    }
+  }
   for (const booster of ruleSet.boosters) {
     const boost = booster.definition.boost;
-    const hit = segments.flatMap((segment) => segment.matches).find((match) => match.rule === booster && match.suppressedBy === undefined);
+    const hit = firstHit.get(booster);
     if (boost === undefined || hit === undefined) continue;
     for (const category of boost.categories) {
       const factors = byCategory.get(category) ?? [];

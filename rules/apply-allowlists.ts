@@ -73,8 +73,14 @@ function isAllowed(matcher: AllowMatcher, candidate: AllowCandidate): boolean {
   // Lower-casing changed the length (rare letters such as İ): offsets no longer line up.
   if (lower.length !== text.length) return false;
   for (let at = lower.indexOf(literal); at !== -1; at = lower.indexOf(literal, at + 1)) {
-    if (at <= start && at + literal.length >= end) return true;
+    // Whole words only: "Saffron Road" does not cover "Saffron roadmap".
+    const isWhole = !isWordCharacter(lower.charAt(at - 1)) && !isWordCharacter(lower.charAt(at + literal.length));
+    if (isWhole && at <= start && at + literal.length >= end) return true;
     if (at > start) break;
   }
   return false;
+}
+
+function isWordCharacter(character: string): boolean {
+  return character !== '' && /[\p{L}\p{N}]/u.test(character);
 }

@@ -3,7 +3,7 @@ import { InputValidationError, type InputIssue } from '../core/errors.js';
 import type { Policy } from '../core/policy-schema.js';
 import { compileAllowlists, type CompiledAllowlists } from './apply-allowlists.js';
 import { FingerprintIndex, type ConfidentialDocumentText } from './fingerprint-index.js';
-import { FuzzyVocabulary } from './fuzzy-vocabulary.js';
+import { FuzzyVocabulary, type VocabularyWord } from './fuzzy-vocabulary.js';
 import { normalizeText } from './normalize-text.js';
 import { organisationRules } from './organisation-rules.js';
 import { SEVERITY_BASE_SCORES, type RuleDefinition } from './pack-schema.js';
@@ -25,12 +25,11 @@ export interface CompiledRule {
   readonly hasPrefilter: boolean;
 }
 
-/** A context word or phrase of one rule's context group, in skeleton form. */
-export interface ContextWord {
-  readonly rule: number;
-  readonly group: number;
-  readonly isPrefix: boolean;
-}
+/** What a literal found in the skeleton stands for: a rule's phrase, keyword or context word. */
+export type SkeletonEntry =
+  | { readonly kind: 'phrase'; readonly rule: number }
+  | { readonly kind: 'keyword'; readonly rule: number }
+  | { readonly kind: 'context'; readonly rule: number; readonly group: number; readonly isPrefix: boolean };
 
 /** Everything analyzePost needs, built once per policy and shared by every analysis. */
 export interface RuleSet {
@@ -40,9 +39,8 @@ export interface RuleSet {
   /** Rules the policy turned off (by pack, language or override), by id, for `rules list`. */
   readonly disabled: ReadonlyMap<string, string>;
   readonly vocabulary: FuzzyVocabulary;
-  readonly phrases: PhraseAutomaton<number>;
-  readonly keywords: PhraseAutomaton<number>;
-  readonly contextWords: PhraseAutomaton<ContextWord>;
+  /** Every phrase, keyword and context word of every rule: one pass over a text finds them all. */
+  readonly literals: PhraseAutomaton<SkeletonEntry>;
   /** Rules whose patterns run on every text (no keywords). */
   readonly alwaysRun: readonly number[];
   readonly composites: readonly CompiledRule[];
@@ -68,22 +66,39 @@ export interface RuleSetOptions {
  */
 export function compileRuleSet(options: RuleSetOptions): RuleSet {
   const { policy } = options;
-  const definitions: { pack: string; rule: RuleDefinition }[] = [];
+  const definitions: { pack: string; source: string; rule: RuleDefinition }[] = [];
+  // Every rule id of every pack, enabled or not, with its pack file: composites may name rules of
+  // packs the policy turns off, and then are off themselves.
+  const allRules = new Map<string, string>();
   const problems: InputValidationError[] = [];
   for (const source of options.packs) {
     try {
       const pack = parseRulePack(source);
-      if (!policy.packs.includes(pack.pack as Policy['packs'][number])) continue;
-      for (const rule of pack.rules) definitions.push({ pack: pack.pack, rule });
+      const isEnabled = policy.packs.includes(pack.pack as Policy['packs'][number]);
+      for (const rule of pack.rules) {
+        const earlier = allRules.get(rule.id);
+        if (earlier !== undefined) {
+          problems.push(new InputValidationError(source.source, [{ path: `rules (${rule.id}).id`, message: `repeats a rule id of ${earlier}` }]));
+        }
+        allRules.set(rule.id, source.source);
+        if (isEnabled) definitions.push({ pack: pack.pack, source: source.source, rule });
+      }
     } catch (error) {
       if (!(error instanceof InputValidationError)) throw error;
       problems.push(error);
     }
   }
-  if (problems.length > 0) {
+  const [onlyProblem] = problems;
+  if (problems.length === 1 && onlyProblem !== undefined) throw onlyProblem;
+  if (problems.length > 1) {
     throw new InputValidationError(
-      problems.map((problem) => problem.source).join(', '),
-      problems.flatMap((problem) => problem.issues.map((issue) => ({ ...issue, path: `${problem.source}: ${issue.path}` }))),
+      'rule packs',
+      problems.flatMap((problem) =>
+        problem.issues.map(({ line, column, ...issue }) => ({
+          ...issue,
+          path: `${problem.source}${line === undefined ? '' : `:${String(line)}:${String(column ?? 1)}`} ${issue.path}`,
+        })),
+      ),
     );
   }
   if (policy.packs.includes('organisation')) {
@@ -95,19 +110,12 @@ export function compileRuleSet(options: RuleSetOptions): RuleSet {
           issues.map((issue) => ({ ...issue, path: `organisation rule ${rule.id}: ${issue.path}` })),
         );
       }
-      definitions.push({ pack: 'organisation', rule });
+      definitions.push({ pack: 'organisation', source: options.policySource ?? 'policy', rule });
+      allRules.set(rule.id, options.policySource ?? 'policy');
     }
   }
 
-  const seen = new Map<string, string>();
-  const duplicateIssues: InputIssue[] = [];
-  for (const { pack, rule } of definitions) {
-    const earlier = seen.get(rule.id);
-    if (earlier !== undefined) duplicateIssues.push({ path: `${pack}: ${rule.id}`, message: `repeats a rule id of pack ${earlier}` });
-    seen.set(rule.id, pack);
-  }
-  if (duplicateIssues.length > 0) throw new InputValidationError('rule packs', duplicateIssues);
-  checkPolicyRuleIds(policy, [...seen.keys(), ...FIXED_RULE_IDS], options.policySource ?? 'policy');
+  checkPolicyRuleIds(policy, [...definitions.map(({ rule }) => rule.id), ...FIXED_RULE_IDS], options.policySource ?? 'policy');
 
   const disabled = new Map<string, string>();
   const enabled = definitions.filter(({ rule }) => {
@@ -115,42 +123,41 @@ export function compileRuleSet(options: RuleSetOptions): RuleSet {
     if (reason !== undefined) disabled.set(rule.id, reason);
     return reason === undefined;
   });
-  const rules = enabled.map(({ pack, rule }, index) => compileRule(pack, rule, index, policy));
+  checkCompositeParts(enabled, allRules);
+  const active = withoutOrphanComposites(enabled, disabled);
+  const rules = active.map(({ pack, rule }, index) => compileRule(pack, rule, index, policy));
   const byId = new Map(rules.map((rule) => [rule.id, rule]));
-  checkCompositeParts(rules, byId, disabled);
 
-  const phrases = new PhraseAutomaton<number>();
-  const keywords = new PhraseAutomaton<number>();
-  const contextWords = new PhraseAutomaton<ContextWord>();
-  const vocabularyWords: string[] = [];
+  const literals = new PhraseAutomaton<SkeletonEntry>();
+  const vocabularyWords: VocabularyWord[] = [];
   for (const rule of rules) {
     for (const phrase of rule.definition.phrases) {
-      const skeleton = skeletonOf(phrase);
-      phrases.add(skeleton, rule.index);
-      vocabularyWords.push(...skeleton.split(/[^\p{L}\p{N}]+/u));
+      literals.add(skeletonOf(phrase), { kind: 'phrase', rule: rule.index });
+      for (const word of phrase.split(/[^\p{L}\p{N}]+/u)) vocabularyWords.push({ skeleton: skeletonOf(word), length: word.length });
     }
-    for (const keyword of rule.definition.keywords) keywords.add(skeletonOf(keyword), rule.index);
+    for (const keyword of rule.definition.keywords) literals.add(skeletonOf(keyword), { kind: 'keyword', rule: rule.index });
     rule.definition.context.forEach((group, groupIndex) => {
       for (const word of expandPlaceholders(group.words, policy)) {
         const isPrefix = word.endsWith('*');
-        contextWords.add(skeletonOf(isPrefix ? word.slice(0, -1) : word), { rule: rule.index, group: groupIndex, isPrefix });
+        const entry = { kind: 'context', rule: rule.index, group: groupIndex, isPrefix } as const;
+        literals.add(skeletonOf(isPrefix ? word.slice(0, -1) : word), entry);
       }
     });
   }
 
+  const vocabulary = new FuzzyVocabulary(vocabularyWords);
   return {
     policy,
     rules,
     byId,
     disabled,
-    vocabulary: new FuzzyVocabulary(vocabularyWords),
-    phrases,
-    keywords,
-    contextWords,
+    vocabulary,
+    literals,
     alwaysRun: rules.filter((rule) => rule.patterns.length > 0 && !rule.hasPrefilter).map((rule) => rule.index),
     composites: rules.filter((rule) => rule.definition.composite !== undefined),
     boosters: rules.filter((rule) => rule.definition.boost !== undefined),
-    fingerprints: new FingerprintIndex(policy.packs.includes('fingerprints') ? (options.documents ?? []) : []),
+    // Documents are normalised with the same vocabulary as posts, so their shingles agree.
+    fingerprints: new FingerprintIndex(policy.packs.includes('fingerprints') ? (options.documents ?? []) : [], vocabulary),
     allowlists: compileAllowlists(policy),
   };
 }
@@ -202,22 +209,32 @@ function disabledReason(rule: RuleDefinition, policy: Policy): string | undefine
 }
 
 function checkCompositeParts(
-  rules: readonly CompiledRule[],
-  byId: ReadonlyMap<string, CompiledRule>,
-  disabled: Map<string, string>,
+  enabled: readonly { pack: string; source: string; rule: RuleDefinition }[],
+  allRules: ReadonlyMap<string, string>,
 ): void {
   const issues: InputIssue[] = [];
-  for (const rule of rules) {
-    for (const part of rule.definition.composite?.parts ?? []) {
-      if (byId.has(part) || disabled.has(part)) continue;
-      issues.push({ path: `${rule.pack}: ${rule.id}.composite.parts`, message: `names no known rule: ${JSON.stringify(part)}` });
+  for (const { source, rule } of enabled) {
+    for (const part of rule.composite?.parts ?? []) {
+      if (allRules.has(part)) continue;
+      issues.push({ path: `${source}: rule ${rule.id}: composite.parts`, message: `names no known rule: ${JSON.stringify(part)}` });
     }
   }
   if (issues.length > 0) throw new InputValidationError('rule packs', issues);
-  // A composite whose part is off cannot fire: turn it off and say why.
-  for (const rule of rules) {
-    const missing = rule.definition.composite?.parts.find((part) => !byId.has(part));
-    if (missing !== undefined) disabled.set(rule.id, `its part ${missing} is off`);
+}
+
+/**
+ * A composite whose part is off (its pack, language or an override) cannot fire: it is off too,
+ * with the reason, and so is a composite built on it.
+ */
+function withoutOrphanComposites<Entry extends { rule: RuleDefinition }>(enabled: readonly Entry[], disabled: Map<string, string>): Entry[] {
+  let active = [...enabled];
+  for (;;) {
+    const ids = new Set(active.map(({ rule }) => rule.id));
+    const orphan = active.find(({ rule }) => rule.composite?.parts.some((part) => !ids.has(part)));
+    if (orphan === undefined) return active;
+    const missing = orphan.rule.composite?.parts.find((part) => !ids.has(part)) ?? '';
+    disabled.set(orphan.rule.id, `its part ${missing} is off (${disabled.get(missing) ?? 'its pack is not enabled'})`);
+    active = active.filter((entry) => entry !== orphan);
   }
 }
 

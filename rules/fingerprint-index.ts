@@ -1,4 +1,5 @@
-import { normalizeText, type MatchText } from './normalize-text.js';
+import type { FuzzyVocabulary } from './fuzzy-vocabulary.js';
+import { isWordCode, normalizeText, type MatchText } from './normalize-text.js';
 
 /** A registered confidential document's text (read by the caller: rules/ does no I/O). */
 export interface ConfidentialDocumentText {
@@ -28,7 +29,9 @@ export const SHINGLE_WORDS = 5;
 export const MIN_MATCHED_SHINGLES = 6;
 
 interface Word {
-  readonly text: string;
+  /** A 32-bit hash of the word's skeleton form. */
+  readonly hash: number;
+  readonly isShort: boolean;
   readonly start: number;
   readonly end: number;
 }
@@ -42,11 +45,12 @@ interface Word {
  */
 export class FingerprintIndex {
   readonly #documents: { readonly id: string; readonly title: string; readonly shingles: number }[] = [];
-  readonly #shingles = new Map<string, number[]>();
+  readonly #shingles = new Map<number, number[]>();
 
-  constructor(documents: readonly ConfidentialDocumentText[]) {
+  /** `vocabulary` must be the one posts are normalised with, so both sides correct words alike. */
+  constructor(documents: readonly ConfidentialDocumentText[], vocabulary?: FuzzyVocabulary) {
     documents.forEach((document, documentIndex) => {
-      const shingles = new Set(shinglesOf(wordsOf(normalizeText(document.text))).map((shingle) => shingle.key));
+      const shingles = new Set(shinglesOf(wordsOf(normalizeText(document.text, vocabulary))).map((shingle) => shingle.key));
       this.#documents.push({ id: document.id, title: document.title, shingles: shingles.size });
       for (const key of shingles) {
         const owners = this.#shingles.get(key);
@@ -64,7 +68,7 @@ export class FingerprintIndex {
   match(text: MatchText): FingerprintHit[] {
     if (this.#documents.length === 0) return [];
     const shingles = shinglesOf(wordsOf(text));
-    const perDocument = new Map<number, { keys: Set<string>; start: number; end: number }>();
+    const perDocument = new Map<number, { keys: Set<number>; start: number; end: number }>();
     for (const shingle of shingles) {
       for (const documentIndex of this.#shingles.get(shingle.key) ?? []) {
         const entry = perDocument.get(documentIndex);
@@ -93,26 +97,54 @@ export class FingerprintIndex {
   }
 }
 
+/** The words of the skeleton with their hashes (FNV-1a over UTF-16 units; no strings are built). */
 function wordsOf(text: MatchText): Word[] {
   const words: Word[] = [];
-  for (const match of text.skeleton.matchAll(/[\p{L}\p{N}]+/gu)) {
-    const first = match.index;
-    const last = first + match[0].length - 1;
-    words.push({ text: match[0], start: text.skeletonStarts[first] ?? 0, end: text.skeletonEnds[last] ?? 0 });
+  const { skeleton } = text;
+  let index = 0;
+  while (index < skeleton.length) {
+    if (!isWordCode(skeleton.charCodeAt(index))) {
+      index += 1;
+      continue;
+    }
+    const first = index;
+    let hash = 0x811c9dc5;
+    while (index < skeleton.length && isWordCode(skeleton.charCodeAt(index))) {
+      hash = Math.imul(hash ^ skeleton.charCodeAt(index), 0x01000193);
+      index += 1;
+    }
+    words.push({
+      hash: hash >>> 0,
+      isShort: index - first <= 3,
+      start: text.skeletonStarts[first] ?? 0,
+      end: text.skeletonEnds[index - 1] ?? 0,
+    });
   }
   return words;
 }
 
-function shinglesOf(words: readonly Word[]): { key: string; start: number; end: number }[] {
-  const shingles: { key: string; start: number; end: number }[] = [];
+
+/**
+ * Shingles keyed by a hash of their five word hashes. A chance collision needs six shingles to
+ * collide at once before it makes a finding.
+ */
+function shinglesOf(words: readonly Word[]): { key: number; start: number; end: number }[] {
+  const shingles: { key: number; start: number; end: number }[] = [];
   for (let index = 0; index + SHINGLE_WORDS <= words.length; index += 1) {
-    const window = words.slice(index, index + SHINGLE_WORDS);
+    let key = 0x811c9dc5;
+    let isAllShort = true;
+    for (let offset = 0; offset < SHINGLE_WORDS; offset += 1) {
+      const word = words[index + offset];
+      if (word === undefined) break;
+      key = Math.imul(key ^ word.hash, 0x01000193) ^ (word.hash >>> 16);
+      isAllShort &&= word.isShort;
+    }
     // Shingles of short function words only ("and it is in the") say nothing about the source.
-    if (window.every((word) => word.text.length <= 3)) continue;
+    if (isAllShort) continue;
     shingles.push({
-      key: window.map((word) => word.text).join(' '),
-      start: window[0]?.start ?? 0,
-      end: window[window.length - 1]?.end ?? 0,
+      key: key >>> 0,
+      start: words[index]?.start ?? 0,
+      end: words[index + SHINGLE_WORDS - 1]?.end ?? 0,
     });
   }
   return shingles;

@@ -11,26 +11,34 @@ export function maxEditsFor(length: number): number {
   return length >= 13 ? 2 : 1;
 }
 
+/** A phrase word in skeleton form, with the length of the word as written (the edit budget). */
+export interface VocabularyWord {
+  readonly skeleton: string;
+  readonly length: number;
+}
+
 /**
  * The long words of the phrases (in skeleton form) with a deletion-neighbourhood index, so a
  * noisy word is corrected to a phrase word within a bounded edit distance in a few map lookups
  * instead of one comparison per vocabulary word.
  */
 export class FuzzyVocabulary {
-  readonly #words = new Set<string>();
+  readonly #words = new Map<string, number>();
   readonly #index = new Map<string, string[]>();
   // Words repeat across posts: remember recent answers (null = no correction).
   readonly #cache = new Map<string, string | null>();
   #minLength = Number.POSITIVE_INFINITY;
   #maxLength = 0;
 
-  constructor(words: Iterable<string>) {
-    for (const word of words) {
-      if (word.length < FUZZY_MIN_LENGTH || this.#words.has(word)) continue;
-      this.#words.add(word);
-      this.#minLength = Math.min(this.#minLength, word.length);
-      this.#maxLength = Math.max(this.#maxLength, word.length);
-      for (const key of deletions(word, maxEditsFor(word.length))) {
+  /** Plain strings are skeleton words whose written length is their own. */
+  constructor(words: Iterable<VocabularyWord | string>) {
+    for (const entry of words) {
+      const { skeleton: word, length } = typeof entry === 'string' ? { skeleton: entry, length: entry.length } : entry;
+      if (length < FUZZY_MIN_LENGTH || this.#words.has(word)) continue;
+      this.#words.set(word, length);
+      this.#minLength = Math.min(this.#minLength, length);
+      this.#maxLength = Math.max(this.#maxLength, length);
+      for (const key of deletions(word, maxEditsFor(length))) {
         const entries = this.#index.get(key);
         if (entries === undefined) this.#index.set(key, [word]);
         else if (!entries.includes(word)) entries.push(word);
@@ -42,7 +50,7 @@ export class FuzzyVocabulary {
     return this.#words.size;
   }
 
-  /** Whether a word of this length could be within the edit distance of a vocabulary word. */
+  /** Whether a word of this length (as written) could be within the edit distance of a vocabulary word. */
   mayCorrect(length: number): boolean {
     return length >= this.#minLength - 2 && length <= this.#maxLength + 2 && maxEditsFor(length + 1) > 0;
   }
@@ -51,17 +59,18 @@ export class FuzzyVocabulary {
    * The vocabulary word `word` is a noisy copy of, or undefined when it is already a vocabulary
    * word, is too short, or is not uniquely close to one.
    */
-  correct(word: string): string | undefined {
-    const cached = this.#cache.get(word);
+  correct(word: string, length: number = word.length): string | undefined {
+    const key = `${word}\u0000${String(length)}`;
+    const cached = this.#cache.get(key);
     if (cached !== undefined) return cached ?? undefined;
-    const corrected = this.#search(word);
+    const corrected = this.#search(word, length);
     if (this.#cache.size >= CACHE_SIZE) this.#cache.clear();
-    this.#cache.set(word, corrected ?? null);
+    this.#cache.set(key, corrected ?? null);
     return corrected;
   }
 
-  #search(word: string): string | undefined {
-    const edits = maxEditsFor(word.length + 1);
+  #search(word: string, length: number): string | undefined {
+    const edits = maxEditsFor(length + 1);
     if (edits === 0 || this.#words.size === 0 || this.#words.has(word)) return undefined;
     let best: string | undefined;
     let bestDistance = Number.POSITIVE_INFINITY;
@@ -69,7 +78,7 @@ export class FuzzyVocabulary {
     for (const key of deletions(word, edits)) {
       for (const candidate of this.#index.get(key) ?? []) {
         if (candidate === best) continue;
-        const allowed = Math.min(maxEditsFor(candidate.length), edits);
+        const allowed = Math.min(maxEditsFor(this.#words.get(candidate) ?? 0), edits);
         const gap = distance(word, candidate);
         if (gap > allowed) continue;
         if (gap < bestDistance) [best, bestDistance, isTied] = [candidate, gap, false];

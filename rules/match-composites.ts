@@ -35,29 +35,46 @@ export function matchComposites(
     const limit = usePixels ? within.pixels : within.words;
     if (limit === undefined) continue;
     const distanceOf = usePixels ? pixelDistance(segment) : wordDistance;
+    // Each match of each part in turn anchors a combination of the nearest match of every other
+    // part; the combination counts when its two farthest parts are within the limit, whatever
+    // order the parts are listed in.
     let best: { parts: RuleMatch[]; distance: number } | undefined;
-    for (const anchor of partMatches[0] ?? []) {
-      const chosen = [anchor];
-      let farthest = 0;
-      for (const candidates of partMatches.slice(1)) {
-        let nearest: RuleMatch | undefined;
-        let nearestDistance = Infinity;
-        for (const candidate of candidates) {
-          const gap = distanceOf(anchor, candidate);
-          if (gap < nearestDistance) [nearest, nearestDistance] = [candidate, gap];
+    partMatches.forEach((anchors, anchorPart) => {
+      for (const anchor of anchors) {
+        const chosen = partMatches.map((candidates, part) =>
+          part === anchorPart ? anchor : nearest(anchor, candidates, distanceOf),
+        );
+        let spread = 0;
+        for (let first = 0; first < chosen.length; first += 1) {
+          for (let second = first + 1; second < chosen.length; second += 1) {
+            const a = chosen[first];
+            const b = chosen[second];
+            spread = Math.max(spread, a === undefined || b === undefined ? Infinity : distanceOf(a, b));
+          }
         }
-        if (nearest === undefined || nearestDistance > limit) break;
-        chosen.push(nearest);
-        farthest = Math.max(farthest, nearestDistance);
+        if (spread <= limit && (best === undefined || spread < best.distance)) {
+          best = { parts: chosen.filter((match): match is RuleMatch => match !== undefined), distance: spread };
+        }
       }
-      if (chosen.length === partMatches.length && (best === undefined || farthest < best.distance)) {
-        best = { parts: chosen, distance: farthest };
-      }
-    }
+    });
     if (best === undefined) continue;
     results.push({ match: combine(rule, segment, best.parts), distance: best.distance, limit, unit: usePixels ? 'pixels' : 'words' });
   }
   return results;
+}
+
+function nearest(
+  anchor: RuleMatch,
+  candidates: readonly RuleMatch[],
+  distanceOf: (a: RuleMatch, b: RuleMatch) => number,
+): RuleMatch | undefined {
+  let best: RuleMatch | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const gap = distanceOf(anchor, candidate);
+    if (gap < bestDistance) [best, bestDistance] = [candidate, gap];
+  }
+  return best;
 }
 
 function wordDistance(a: RuleMatch, b: RuleMatch): number {

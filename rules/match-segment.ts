@@ -50,9 +50,33 @@ export function matchSegment(ruleSet: RuleSet, text: MatchText): SegmentMatches 
   const matches: RuleMatch[] = [];
   const { skeleton } = text;
 
-  for (const hit of ruleSet.phrases.search(skeleton)) {
-    if (!isWordBoundary(skeleton, hit.start - 1) || !isWordBoundary(skeleton, hit.end)) continue;
-    const rule = ruleSet.rules[hit.value];
+  // One pass finds every phrase, keyword and context word; keywords are a cheap prefilter:
+  // most texts trigger few pattern rules.
+  const triggered = new Set<number>(ruleSet.alwaysRun);
+  const context: ContextHit[] = [];
+  for (const hit of ruleSet.literals.search(skeleton)) {
+    const entry = hit.value;
+    if (entry.kind === 'keyword') {
+      triggered.add(entry.rule);
+      continue;
+    }
+    if (!isWordBoundary(skeleton, hit.start - 1)) continue;
+    if (entry.kind === 'context') {
+      if (!entry.isPrefix && !isWordBoundary(skeleton, hit.end)) continue;
+      const start = text.skeletonStarts[hit.start] ?? 0;
+      // A prefix ("выручк*") is shown as the whole word it matched.
+      let end = hit.end;
+      if (entry.isPrefix) while (!isWordBoundary(skeleton, end)) end += 1;
+      context.push({
+        rule: entry.rule,
+        group: entry.group,
+        word: wordIndexAt(text.wordStarts, start),
+        text: text.original.slice(start, text.skeletonEnds[end - 1] ?? start),
+      });
+      continue;
+    }
+    if (!isWordBoundary(skeleton, hit.end)) continue;
+    const rule = ruleSet.rules[entry.rule];
     if (rule === undefined) continue;
     const start = text.skeletonStarts[hit.start] ?? 0;
     const end = text.skeletonEnds[hit.end - 1] ?? start;
@@ -60,9 +84,6 @@ export function matchSegment(ruleSet: RuleSet, text: MatchText): SegmentMatches 
     if (match !== undefined) matches.push(match);
   }
 
-  // Keywords are a cheap prefilter: most texts trigger few pattern rules.
-  const triggered = new Set<number>(ruleSet.alwaysRun);
-  for (const hit of ruleSet.keywords.search(skeleton)) triggered.add(hit.value);
   for (const ruleIndex of triggered) {
     const rule = ruleSet.rules[ruleIndex];
     if (rule === undefined) continue;
@@ -85,20 +106,6 @@ export function matchSegment(ruleSet: RuleSet, text: MatchText): SegmentMatches 
     }
   }
 
-  const context: ContextHit[] = [];
-  for (const hit of ruleSet.contextWords.search(skeleton)) {
-    if (!isWordBoundary(skeleton, hit.start - 1) || (!hit.value.isPrefix && !isWordBoundary(skeleton, hit.end))) continue;
-    const start = text.skeletonStarts[hit.start] ?? 0;
-    // A prefix ("выручк*") is shown as the whole word it matched.
-    let end = hit.end;
-    if (hit.value.isPrefix) while (!isWordBoundary(skeleton, end)) end += 1;
-    context.push({
-      rule: hit.value.rule,
-      group: hit.value.group,
-      word: wordIndexAt(text.wordStarts, start),
-      text: text.original.slice(start, text.skeletonEnds[end - 1] ?? start),
-    });
-  }
   return { matches, context };
 }
 
@@ -120,7 +127,7 @@ function checkMatch(rule: CompiledRule, text: MatchText, start: number, end: num
   const definition = rule.definition;
   const evidence = text.original.slice(start, end);
   if (evidence.length === 0) return undefined;
-  if (definition.uppercase && (evidence !== evidence.toUpperCase() || evidence === evidence.toLowerCase())) return undefined;
+  if (definition.uppercase && !isWrittenInCapitals(evidence)) return undefined;
   if (definition.minLength !== undefined && evidence.length < definition.minLength) return undefined;
   if (definition.maxLength !== undefined && evidence.length > definition.maxLength) return undefined;
   if (definition.entropy !== undefined && shannonEntropy(evidence) < definition.entropy) return undefined;
@@ -138,6 +145,20 @@ function checkMatch(rule: CompiledRule, text: MatchText, start: number, end: num
     ...(definition.validate !== undefined ? { validator: definition.validate } : {}),
     ...(suppressedBy !== undefined ? { suppressedBy } : {}),
   };
+}
+
+/**
+ * Whether text is written in capitals, as stamps and banners are: no lower-case letters except an
+ * OCR slip or two (CONFlDENTIAL: l for I), one per six letters at most.
+ */
+export function isWrittenInCapitals(text: string): boolean {
+  let upper = 0;
+  let lower = 0;
+  for (const character of text) {
+    if (character !== character.toLowerCase()) upper += 1;
+    else if (character !== character.toUpperCase()) lower += 1;
+  }
+  return upper > 0 && lower <= Math.floor((upper + lower) / 6);
 }
 
 /** True when position `index` of the skeleton is outside the text or not a letter or digit. */

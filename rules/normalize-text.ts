@@ -54,6 +54,11 @@ function scriptOfUnit(unit: number): Script {
   return script as Script;
 }
 
+/** Whether a UTF-16 code unit of a matching form belongs to a word (letter or digit; table lookup). */
+export function isWordCode(code: number): boolean {
+  return scriptOfUnit(code) !== Script.None;
+}
+
 /** Builds both matching forms of `original`; `vocabulary` enables fuzzy correction of long words. */
 export function normalizeText(original: string, vocabulary?: FuzzyVocabulary): MatchText {
   const normal = foldText(original);
@@ -161,7 +166,9 @@ function foldText(original: string): GrowableText {
       if (resumes === undefined) out.push(DASH, index, next);
       index = resumes ?? next;
     } else {
-      const folded = foldCharacter(codePoint);
+      // An emoji or other symbol outside the BMP is one non-letter (its surrogate halves would
+      // otherwise read as letters and glue it to the neighbouring word).
+      const folded = codePoint > 0xffff && scriptOf(codePoint) === Script.None ? '\ufffd' : foldCharacter(codePoint);
       for (let unitIndex = 0; unitIndex < folded.length; unitIndex += 1) out.push(folded.charCodeAt(unitIndex), index, next);
       index = next;
     }
@@ -266,8 +273,9 @@ function appendSkeletonWord(
     out.push(code, index, index + width);
     index += width - 1;
   }
-  if (vocabulary === undefined || script === undefined || !vocabulary.mayCorrect(out.length - firstOut)) return;
-  const corrected = vocabulary.correct(decode(out.codes.subarray(firstOut), out.length - firstOut));
+  // The edit budget follows the word as written: "internal" stays an 8-letter word after rn→m.
+  if (vocabulary === undefined || script === undefined || !vocabulary.mayCorrect(end - start)) return;
+  const corrected = vocabulary.correct(decode(out.codes.subarray(firstOut), out.length - firstOut), end - start);
   if (corrected === undefined) return;
   out.length = firstOut;
   for (let index = 0; index < corrected.length; index += 1) out.push(corrected.charCodeAt(index), start, end);

@@ -119,6 +119,7 @@ function internalHostRule(policy: Policy): RuleDefinitionInput {
     severity: 'medium',
     score: 65,
     languages: ['any'],
+    keywords: [...policy.internalDomains, ...policy.internalHostnames],
     patterns,
     match: 'raw',
     ignoreCase: true,

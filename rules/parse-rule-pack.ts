@@ -21,7 +21,12 @@ export function parseRulePack(pack: PackSource): PackDefinition {
     definition = parseYamlWithSchema(pack.text, pack.source, packSchema);
   } catch (error) {
     if (error instanceof InputValidationError) {
-      throw new InputValidationError(pack.source, nameRules(error.issues, pack.text), { cause: error });
+      // The shape is wrong somewhere: still check every pattern, so all problems come at once.
+      const named = nameRules(error.issues, pack.text);
+      // The schema already reports bad and unsafe patterns; add only what it does not check.
+      const raw = rawPatternIssues(pack.text).filter((issue) => !named.some((other) => other.path === issue.path));
+      const issues = [...named, ...raw];
+      throw new InputValidationError(pack.source, issues, { cause: error });
     }
     throw error;
   }
@@ -80,15 +85,37 @@ export function checkPattern(source: string): string | undefined {
   return undefined;
 }
 
-/** Adds the rule id to issue paths under `rules[i]`, so an error names the rule, not only its index. */
-function nameRules(issues: readonly InputIssue[], text: string): InputIssue[] {
-  let ids: unknown[] = [];
+/** Pattern problems of a pack whose shape failed validation, read from the raw YAML. */
+function rawPatternIssues(text: string): InputIssue[] {
+  const issues: InputIssue[] = [];
+  rawRules(text).forEach((rule, index) => {
+    const patterns = (rule as { patterns?: unknown } | null)?.patterns;
+    if (!Array.isArray(patterns)) return;
+    const id = (rule as { id?: unknown }).id;
+    patterns.forEach((pattern: unknown, patternIndex) => {
+      if (typeof pattern !== 'string') return;
+      const problem = checkPattern(pattern);
+      if (problem !== undefined) {
+        issues.push({ path: `rules[${String(index)}]${typeof id === 'string' ? ` (${id})` : ''}.patterns[${String(patternIndex)}]`, message: problem });
+      }
+    });
+  });
+  return issues;
+}
+
+function rawRules(text: string): unknown[] {
   try {
-    const raw = parseYaml(text, { maxAliasCount: 100 }) as { rules?: unknown };
-    if (Array.isArray(raw.rules)) ids = raw.rules.map((rule: unknown) => (rule as { id?: unknown } | null)?.id);
+    const raw = parseYaml(text, { maxAliasCount: 100 }) as { rules?: unknown } | null;
+    return Array.isArray(raw?.rules) ? (raw.rules as unknown[]) : [];
   } catch {
     // The YAML itself is broken: the issues already say where.
+    return [];
   }
+}
+
+/** Adds the rule id to issue paths under `rules[i]`, so an error names the rule, not only its index. */
+function nameRules(issues: readonly InputIssue[], text: string): InputIssue[] {
+  const ids = rawRules(text).map((rule) => (rule as { id?: unknown } | null)?.id);
   return issues.map((issue) => {
     const match = /^rules\[(\d+)\]/u.exec(issue.path);
     const id = match ? ids[Number(match[1])] : undefined;

@@ -8,6 +8,11 @@ export class PhraseAutomaton<Value> {
   readonly #next: Map<number, number>[] = [new Map<number, number>()];
   readonly #fail: number[] = [0];
   readonly #outputs: (readonly Hit<Value>[])[] = [[]];
+  // Built on first search: a dense transition table (a DFA), one array read per character.
+  // Columns are the code units that occur in the literals; every other unit is column 0.
+  #columnOf = new Uint16Array(0);
+  #width = 1;
+  #table = new Int32Array(0);
   #isBuilt = false;
 
   /** Adds `text` (already in matching form) with its value; must come before the first search. */
@@ -35,22 +40,24 @@ export class PhraseAutomaton<Value> {
   search(text: string): PhraseMatch<Value>[] {
     if (!this.#isBuilt) this.#build();
     const matches: PhraseMatch<Value>[] = [];
+    const columnOf = this.#columnOf;
+    const table = this.#table;
+    const width = this.#width;
+    const outputs = this.#outputs;
     let state = 0;
     for (let index = 0; index < text.length; index += 1) {
-      const code = text.charCodeAt(index);
-      let target = this.#next[state]?.get(code);
-      while (target === undefined && state !== 0) {
-        state = this.#fail[state] ?? 0;
-        target = this.#next[state]?.get(code);
-      }
-      state = target ?? 0;
-      const outputs = this.#outputs[state];
-      if (outputs === undefined || outputs.length === 0) continue;
-      for (const output of outputs) {
+      state = table[state * width + (columnOf[text.charCodeAt(index)] ?? 0)] ?? 0;
+      const found = outputs[state];
+      if (found === undefined || found.length === 0) continue;
+      for (const output of found) {
         matches.push({ start: index + 1 - output.length, end: index + 1, value: output.value });
       }
     }
     return matches;
+  }
+
+  get stats(): { states: number; columns: number } {
+    return { states: this.#next.length, columns: this.#width };
   }
 
   get isEmpty(): boolean {
@@ -59,6 +66,30 @@ export class PhraseAutomaton<Value> {
 
   #build(): void {
     this.#isBuilt = true;
+    this.#linkFailures();
+    const codes = new Set<number>();
+    for (const transitions of this.#next) for (const code of transitions.keys()) codes.add(code);
+    this.#columnOf = new Uint16Array(0x10000);
+    let column = 1;
+    for (const code of codes) this.#columnOf[code] = column++;
+    this.#width = column;
+    const table = new Int32Array(this.#next.length * column);
+    // States in breadth-first order, so a state's failure link is filled before the state.
+    const order = [0];
+    for (let head = 0; head < order.length; head += 1) for (const child of this.#next[order[head] ?? 0]?.values() ?? []) order.push(child);
+    for (const state of order) {
+      const transitions = this.#next[state];
+      const fallback = (this.#fail[state] ?? 0) * column;
+      for (const code of codes) {
+        const columnIndex = this.#columnOf[code] ?? 0;
+        const direct = transitions?.get(code);
+        table[state * column + columnIndex] = direct ?? (state === 0 ? 0 : (table[fallback + columnIndex] ?? 0));
+      }
+    }
+    this.#table = table;
+  }
+
+  #linkFailures(): void {
     const queue: number[] = [];
     for (const child of this.#next[0]?.values() ?? []) queue.push(child);
     for (let head = 0; head < queue.length; head += 1) {
