@@ -69,7 +69,7 @@ function isAllowed(matcher: AllowMatcher, candidate: AllowCandidate): boolean {
   if (evidence === literal) return true;
   const { text, start, end } = candidate;
   if (text === undefined || start === undefined || end === undefined) return false;
-  const lower = text.toLowerCase();
+  const lower = lowerCased(text);
   // Lower-casing changed the length (rare letters such as İ): offsets no longer line up.
   if (lower.length !== text.length) return false;
   for (let at = lower.indexOf(literal); at !== -1; at = lower.indexOf(literal, at + 1)) {
@@ -83,4 +83,12 @@ function isAllowed(matcher: AllowMatcher, candidate: AllowCandidate): boolean {
 
 function isWordCharacter(character: string): boolean {
   return character !== '' && /[\p{L}\p{N}]/u.test(character);
+}
+
+// The same text is checked for every finding in it: lower-case it once.
+let lastText = '';
+let lastLower = '';
+function lowerCased(text: string): string {
+  if (text !== lastText) [lastText, lastLower] = [text, text.toLowerCase()];
+  return lastLower;
 }

@@ -129,11 +129,20 @@ export function compileRuleSet(options: RuleSetOptions): RuleSet {
   const byId = new Map(rules.map((rule) => [rule.id, rule]));
 
   const literals = new PhraseAutomaton<SkeletonEntry>();
+  // Fuzzy correction serves the long marking words (the issue: OCR-damaged stamps); words of
+  // other rules are protected, so "contact" never turns into a business pack's "contract".
   const vocabularyWords: VocabularyWord[] = [];
+  const protectedWords: string[] = [];
   for (const rule of rules) {
     for (const phrase of rule.definition.phrases) {
       literals.add(skeletonOf(phrase), { kind: 'phrase', rule: rule.index });
-      for (const word of phrase.split(/[^\p{L}\p{N}]+/u)) vocabularyWords.push({ skeleton: skeletonOf(word), length: word.length });
+      for (const word of phrase.split(/[^\p{L}\p{N}]+/u)) {
+        if (rule.definition.category === 'marking') vocabularyWords.push({ skeleton: skeletonOf(word), length: word.length });
+        else protectedWords.push(skeletonOf(word));
+      }
+    }
+    for (const word of [...rule.definition.keywords, ...rule.definition.context.flatMap((group) => group.words)]) {
+      protectedWords.push(...skeletonOf(word.replace(/\*$/u, '')).split(/[^\p{L}\p{N}]+/u));
     }
     for (const keyword of rule.definition.keywords) literals.add(skeletonOf(keyword), { kind: 'keyword', rule: rule.index });
     rule.definition.context.forEach((group, groupIndex) => {
@@ -145,7 +154,7 @@ export function compileRuleSet(options: RuleSetOptions): RuleSet {
     });
   }
 
-  const vocabulary = new FuzzyVocabulary(vocabularyWords);
+  const vocabulary = new FuzzyVocabulary(vocabularyWords, protectedWords);
   return {
     policy,
     rules,

@@ -24,14 +24,19 @@ export interface VocabularyWord {
  */
 export class FuzzyVocabulary {
   readonly #words = new Map<string, number>();
+  readonly #protected = new Set<string>();
   readonly #index = new Map<string, string[]>();
   // Words repeat across posts: remember recent answers (null = no correction).
   readonly #cache = new Map<string, string | null>();
   #minLength = Number.POSITIVE_INFINITY;
   #maxLength = 0;
 
-  /** Plain strings are skeleton words whose written length is their own. */
-  constructor(words: Iterable<VocabularyWord | string>) {
+  /**
+   * Plain strings are skeleton words whose written length is their own. `protectedWords` are
+   * words the rules use as they are (keywords, context words, other phrases): never rewritten.
+   */
+  constructor(words: Iterable<VocabularyWord | string>, protectedWords: Iterable<string> = []) {
+    for (const word of protectedWords) this.#protected.add(word);
     for (const entry of words) {
       const { skeleton: word, length } = typeof entry === 'string' ? { skeleton: entry, length: entry.length } : entry;
       if (length < FUZZY_MIN_LENGTH || this.#words.has(word)) continue;
@@ -71,7 +76,7 @@ export class FuzzyVocabulary {
 
   #search(word: string, length: number): string | undefined {
     const edits = maxEditsFor(length + 1);
-    if (edits === 0 || this.#words.size === 0 || this.#words.has(word)) return undefined;
+    if (edits === 0 || this.#words.size === 0 || this.#words.has(word) || this.#protected.has(word)) return undefined;
     let best: string | undefined;
     let bestDistance = Number.POSITIVE_INFINITY;
     let isTied = false;

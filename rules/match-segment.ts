@@ -52,7 +52,11 @@ export function matchSegment(ruleSet: RuleSet, text: MatchText): SegmentMatches 
 
   // One pass finds every phrase, keyword and context word; keywords are a cheap prefilter:
   // most texts trigger few pattern rules.
-  const triggered = new Set<number>(ruleSet.alwaysRun);
+  const triggered = new Set<number>();
+  for (const ruleIndex of ruleSet.alwaysRun) {
+    const minDigits = ruleSet.rules[ruleIndex]?.definition.minDigits;
+    if (minDigits === undefined || text.digitCount >= minDigits) triggered.add(ruleIndex);
+  }
   const context: ContextHit[] = [];
   for (const hit of ruleSet.literals.search(skeleton)) {
     const entry = hit.value;
@@ -140,7 +144,7 @@ function checkMatch(rule: CompiledRule, text: MatchText, start: number, end: num
     start,
     end,
     text: evidence,
-    firstWord: wordIndexAt(text.wordStarts, start),
+    firstWord: firstWordFrom(text.wordStarts, start, end),
     lastWord: wordIndexAt(text.wordStarts, end - 1),
     ...(definition.validate !== undefined ? { validator: definition.validate } : {}),
     ...(suppressedBy !== undefined ? { suppressedBy } : {}),
@@ -168,6 +172,17 @@ function isWordBoundary(skeleton: string, index: number): boolean {
   // A low surrogate belongs to a letter outside the BMP (rare): treat it as a letter.
   if (code >= 0xdc00 && code <= 0xdfff) return false;
   return scriptOf(code) === Script.None;
+}
+
+/**
+ * The first word of evidence [start, end): the first word starting inside it, so that a context
+ * word just before evidence opening with "+" or "(" stays outside it; else the word it lies in.
+ */
+function firstWordFrom(wordStarts: ArrayLike<number>, start: number, end: number): number {
+  const containing = wordIndexAt(wordStarts, start);
+  if ((wordStarts[containing] ?? 0) === start) return containing;
+  const following = containing + 1;
+  return following < wordStarts.length && (wordStarts[following] ?? Infinity) < end ? following : containing;
 }
 
 /** The index of the word containing (or last starting before) original offset `offset`. */

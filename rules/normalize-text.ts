@@ -32,6 +32,8 @@ export interface MatchText {
   readonly skeletonEnds: Int32Array;
   /** Original offsets at which words start, ascending: the unit of context windows. */
   readonly wordStarts: Int32Array;
+  /** How many ASCII digits the text has (a prefilter for number rules). */
+  readonly digitCount: number;
 }
 
 const SPACE = 0x20;
@@ -66,6 +68,11 @@ export function normalizeText(original: string, vocabulary?: FuzzyVocabulary): M
   const skeleton = SKELETON_SCRATCH;
   skeleton.length = 0;
   const words: number[] = [];
+  let digitCount = 0;
+  for (let index = 0; index < length; index += 1) {
+    const code = codes[index] ?? 0;
+    if (code >= 0x30 && code <= 0x39) digitCount += 1;
+  }
   let position = 0;
   while (position < length) {
     const tokenEnd = tokenEndAt(codes, position, length);
@@ -101,6 +108,7 @@ export function normalizeText(original: string, vocabulary?: FuzzyVocabulary): M
     skeletonStarts: maps.subarray(skeletonBase, skeletonBase + skeletonLength),
     skeletonEnds: maps.subarray(skeletonBase + skeletonLength, wordBase),
     wordStarts: maps.subarray(wordBase),
+    digitCount,
   };
 }
 

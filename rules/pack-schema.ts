@@ -46,6 +46,11 @@ export const ruleSchema = z.strictObject({
    * normalisation). An empty list means the patterns run on every text.
    */
   keywords: z.array(text).default([]),
+  /**
+   * Cheap prefilter for number rules (cards, IBANs, tax ids) that have no keyword: the patterns
+   * run only on texts with at least this many digits.
+   */
+  minDigits: z.number().int().min(1).max(64).optional(),
   phrases: z.array(text).default([]),
   patterns: z.array(regexSource).default([]),
   /**

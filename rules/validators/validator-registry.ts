@@ -6,11 +6,12 @@ import { isJwtValid } from './is-jwt-valid.js';
 import { isLuhnValid } from './is-luhn-valid.js';
 import { isNipValid } from './is-nip-valid.js';
 import { isPeselValid } from './is-pesel-valid.js';
+import { isPhoneValid } from './is-phone-valid.js';
 import { isRnokppValid } from './is-rnokpp-valid.js';
 import { isSnilsValid } from './is-snils-valid.js';
 
 /** The names a rule's `validate` field may take, one per `is-<name>-valid.ts` file in this folder. */
-export const VALIDATOR_NAMES = ['luhn', 'iban', 'pesel', 'nip', 'rnokpp', 'inn', 'snils', 'afm', 'amka', 'jwt'] as const;
+export const VALIDATOR_NAMES = ['luhn', 'iban', 'pesel', 'nip', 'rnokpp', 'inn', 'snils', 'afm', 'amka', 'jwt', 'phone'] as const;
 
 /** A registered validator's name. */
 export type ValidatorName = (typeof VALIDATOR_NAMES)[number];
@@ -27,4 +28,5 @@ export const VALIDATORS: Readonly<Record<ValidatorName, (candidate: string) => b
   afm: isAfmValid,
   amka: isAmkaValid,
   jwt: isJwtValid,
+  phone: isPhoneValid,
 });
