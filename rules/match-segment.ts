@@ -92,9 +92,13 @@ export function matchSegment(ruleSet: RuleSet, text: MatchText): SegmentMatches 
     const rule = ruleSet.rules[ruleIndex];
     if (rule === undefined) continue;
     const isRaw = rule.definition.match === 'raw';
-    const subject = isRaw ? text.original : text.normalized;
+    const subjects = [isRaw ? text.original : text.normalized];
+    if (isRaw && rule.definition.ocrDigits) {
+      const folded = foldOcrDigits(text.original);
+      if (folded !== text.original) subjects.push(folded);
+    }
     let found = 0;
-    for (const pattern of rule.patterns) {
+    for (const [pattern, subject] of subjects.flatMap((subject) => rule.patterns.map((pattern) => [pattern, subject] as const))) {
       pattern.lastIndex = 0;
       for (let result = pattern.exec(subject); result !== null && found < MAX_MATCHES_PER_RULE; result = pattern.exec(subject)) {
         if (result[0] === '') pattern.lastIndex += 1;
@@ -149,6 +153,30 @@ function checkMatch(rule: CompiledRule, text: MatchText, start: number, end: num
     ...(definition.validate !== undefined ? { validator: definition.validate } : {}),
     ...(suppressedBy !== undefined ? { suppressedBy } : {}),
   };
+}
+
+const OCR_ZERO = new Set(['O', 'o', 'О', 'о', 'Ο', 'ο']);
+const OCR_ONE = new Set(['l', 'I', '|', 'ı', 'Ι', 'І', 'і', 'ι', 'Ӏ', '!']);
+
+/**
+ * The text with letters OCR commonly reads instead of digits (O for 0; l, I, | for 1) turned into
+ * those digits where they sit between digits or next to one inside a run of digits; the same
+ * length, so offsets hold.
+ */
+export function foldOcrDigits(text: string): string {
+  if (!/\d[^\s\d]|[^\s\d]\d/u.test(text)) return text;
+  const characters = [...text];
+  if (characters.length !== text.length) return text;
+  const isDigit = (index: number) => /\d/u.test(characters[index] ?? '');
+  return characters
+    .map((character, index) => {
+      const digitNeighbours = Number(isDigit(index - 1)) + Number(isDigit(index + 1));
+      if (digitNeighbours === 0) return character;
+      if (OCR_ZERO.has(character)) return '0';
+      if (OCR_ONE.has(character)) return '1';
+      return character;
+    })
+    .join('');
 }
 
 /**

@@ -12,7 +12,10 @@ const PROJECT_WORDS = [
 const ORDINARY_WORDS = [
   'bird*', 'birding', 'birdwatch*', 'wildlife', 'feather*', 'nest*', 'binocular*', 'spotted', 'hover*', 'prey',
   'recipe*', 'spice*', 'cooking', 'cook', 'curry', 'tea', 'rice', 'cake', 'bun*', 'pinch', 'teaspoon', 'risotto', 'paella',
-  'hike*', 'hiking', 'landscape*', 'scenery', 'trail', 'view', 'sunset', 'camping', 'snow', 'wallpaper',
+  'bak*', 'bread', 'dough', 'knot*', 'oven', 'kitchen', 'menu', 'latte', 'coffee', 'chai', 'kulfi',
+  'hike*', 'hiking', 'landscape*', 'scenery', 'trail', 'view', 'sunset', 'camping', 'snow', 'wallpaper', 'cruise', 'fishing',
+  'пустельг*', 'кардамон*', 'выпечк*', 'випічк*', 'pustułk*', 'kardamon*', 'budk*', 'lęgow*', 'wypiek*', 'drożdż*',
+  'κιρκινέζ*', 'κάρδαμο*', 'γλυκ*', 'ψήν*',
   'птиц*', 'рецепт*', 'специ*', 'прогулк*', 'пейзаж*', 'птах*', 'прянощ*', 'ptak*', 'przepis*', 'przypraw*', 'krajobraz*',
   'πουλ*', 'συνταγ*', 'μπαχαρ*', 'τοπί*',
 ];
@@ -67,6 +70,8 @@ export function organisationRules(policy: Policy): RuleDefinition[] {
       languages: ['any'],
       patterns: [`(?<![\\p{L}\\p{N}])(${policy.employeeIdPattern})(?![\\p{L}\\p{N}])`],
       match: 'raw',
+      // Badges are read by OCR: CRV-28O61 is CRV-28061.
+      ocrDigits: true,
       examples: { leak: [GENERATED_EXAMPLE], clean: ['no employee id here'] },
     });
   }
@@ -75,17 +80,24 @@ export function organisationRules(policy: Policy): RuleDefinition[] {
 
 function codeNameRule(codeName: Policy['codeNames'][number]): RuleDefinitionInput {
   // Tundra-7 is also written "Tundra 7" and "Tundra7".
-  const flexible = escapeRegex(codeName.name).replace(/-|\s+/gu, '[-\\s]?');
+  const flexible = (name: string) => escapeRegex(name).replace(/-|\s+/gu, '[-\\s]?');
+  // A case-sensitive name also counts in capitals (headings, whiteboards, OCR of slides): the bird
+  // is written "kestrel" or "Kestrel", a project "KESTREL" as often as "Kestrel".
+  const forms = codeName.caseSensitive
+    ? [...new Set([codeName.name, codeName.name.toUpperCase()])].map(flexible).join('|')
+    : flexible(codeName.name);
+  // A name with a digit (Fjord-9, Tundra-7) is no ordinary word: it counts without context.
+  const hasDigit = /\p{N}/u.test(codeName.name);
   return {
     id: `codename-${slug(codeName.name)}`,
     title: `Code name ${codeName.name}`,
     description: codeName.description,
     category: 'codename',
     severity: 'high',
-    score: 45,
+    score: hasDigit ? 65 : 45,
     languages: ['any'],
     keywords: [codeName.name.split(/[-\s]/u)[0] ?? codeName.name],
-    patterns: [`(?<![\\p{L}\\p{N}_])(#?${flexible})(?![\\p{L}\\p{N}_])`],
+    patterns: [`(?<![\\p{L}\\p{N}_])(#?(?:${forms}))(?![\\p{L}\\p{N}_])`],
     match: 'raw',
     ignoreCase: !codeName.caseSensitive,
     context: [

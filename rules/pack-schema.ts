@@ -58,6 +58,11 @@ export const ruleSchema = z.strictObject({
    * folded: for words) or `raw` (the text as written: for keys and numbers).
    */
   match: z.enum(['normalized', 'raw']).default('normalized'),
+  /**
+   * In `raw` mode, also match where OCR read a digit as a letter next to other digits (O for 0,
+   * l/I/| for 1: "CRV-28O61"); the evidence is still the text as written.
+   */
+  ocrDigits: z.boolean().default(false),
   /** In `raw` mode, ignore letter case. */
   ignoreCase: z.boolean().default(false),
   /** The evidence as written must have no lower-case letters (stamps and banners, not prose). */
