@@ -36,7 +36,8 @@ function exitOverrideEverywhere(command: Command): void {
 async function main(argv: readonly string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
-    return 0;
+    // A command that carried on past bad inputs (analyze) sets the exit code itself.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are "errors" to commander; their exit code is 0.

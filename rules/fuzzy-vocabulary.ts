@@ -65,7 +65,7 @@ export class FuzzyVocabulary {
    * word, is too short, or is not uniquely close to one.
    */
   correct(word: string, length: number = word.length): string | undefined {
-    const key = `${word}\u0000${String(length)}`;
+    const key = length === word.length ? word : `${word}\u0000${String(length)}`;
     const cached = this.#cache.get(key);
     if (cached !== undefined) return cached ?? undefined;
     const corrected = this.#search(word, length);

@@ -65,6 +65,10 @@ export function isWordCode(code: number): boolean {
 export function normalizeText(original: string, vocabulary?: FuzzyVocabulary): MatchText {
   const normal = foldText(original);
   const { codes, from: starts, to: ends, length } = normal;
+  // The folded text as a string, for cheap slices of words; homoglyph rewriting (rare) changes
+  // codes in place, and then the normalised form is decoded again at the end.
+  const folded = decode(codes, length);
+  homoglyphsRewritten = false;
   const skeleton = SKELETON_SCRATCH;
   skeleton.length = 0;
   const words: number[] = [];
@@ -83,7 +87,7 @@ export function normalizeText(original: string, vocabulary?: FuzzyVocabulary): M
     }
     words.push(starts[position] ?? 0);
     const script = resolveHomoglyphs(codes, position, tokenEnd);
-    appendSkeletonWord(codes, position, tokenEnd, script, vocabulary, skeleton);
+    appendSkeletonWord(codes, position, tokenEnd, script, vocabulary, skeleton, folded);
     position = tokenEnd;
   }
   // One allocation for all offset maps (typed-array allocation dominates the cost of short texts).
@@ -101,7 +105,7 @@ export function normalizeText(original: string, vocabulary?: FuzzyVocabulary): M
   for (let index = 0; index < wordCount; index += 1) maps[wordBase + index] = words[index] ?? 0;
   return {
     original,
-    normalized: decode(codes, length),
+    normalized: homoglyphsRewritten ? decode(codes, length) : folded,
     normalizedStarts: maps.subarray(0, length),
     normalizedEnds: maps.subarray(length, skeletonBase),
     skeleton: decode(skeleton.codes, skeletonLength),
@@ -217,6 +221,8 @@ function tokenEndAt(codes: Uint16Array, position: number, length: number): numbe
   return end;
 }
 
+let homoglyphsRewritten = false;
+
 /**
  * Rewrites the look-alike letters of a mixed-script word in its main script and returns that
  * script (undefined for a word without Latin, Cyrillic or Greek letters). The main script is the
@@ -250,7 +256,10 @@ function resolveHomoglyphs(codes: Uint16Array, start: number, end: number): Lett
   const lookalikes = LOOKALIKE_TO_SCRIPT[main];
   for (let index = start; index < end; index += 1) {
     const replacement = lookalikes.get(String.fromCharCode(codes[index] ?? SPACE));
-    if (replacement !== undefined) codes[index] = replacement.charCodeAt(0);
+    if (replacement !== undefined) {
+      codes[index] = replacement.charCodeAt(0);
+      homoglyphsRewritten = true;
+    }
   }
   return main;
 }
@@ -263,8 +272,10 @@ function appendSkeletonWord(
   script: LetterScript | undefined,
   vocabulary: FuzzyVocabulary | undefined,
   out: GrowableText,
+  folded: string,
 ): void {
   const firstOut = out.length;
+  let isSubstituted = false;
   for (let index = start; index < end; index += 1) {
     let code = codes[index] ?? SPACE;
     let width = 1;
@@ -278,12 +289,17 @@ function appendSkeletonWord(
         else if (code === 0x76 && following === 0x76 && index + 1 < end) [code, width] = [0x77, 2]; // vv → w
       }
     }
+    if (width === 2 || code !== codes[index]) isSubstituted = true;
     out.push(code, index, index + width);
     index += width - 1;
   }
   // The edit budget follows the word as written: "internal" stays an 8-letter word after rn→m.
   if (vocabulary === undefined || script === undefined || !vocabulary.mayCorrect(end - start)) return;
-  const corrected = vocabulary.correct(decode(out.codes.subarray(firstOut), out.length - firstOut), end - start);
+  const word =
+    isSubstituted || homoglyphsRewritten
+      ? String.fromCharCode.apply(null, out.codes.subarray(firstOut, out.length) as unknown as number[])
+      : folded.slice(start, end);
+  const corrected = vocabulary.correct(word, end - start);
   if (corrected === undefined) return;
   out.length = firstOut;
   for (let index = 0; index < corrected.length; index += 1) out.push(corrected.charCodeAt(index), start, end);

@@ -76,7 +76,9 @@ export function rulesCommand(): Command {
         }
         const known = [...ruleSet.byId.keys(), ...ruleSet.disabled.keys()];
         const closest = known.sort((a, b) => distance(ruleId, a) - distance(ruleId, b))[0];
-        throw new NotFoundError('rule', `${ruleId}${closest ? `" (did you mean "${closest}"?); run overshare rules list` : ''}`);
+        if (closest !== undefined && distance(ruleId, closest) <= 4) console.error(`Did you mean "${closest}"?`);
+        console.error('`overshare rules list` shows every rule.');
+        throw new NotFoundError('rule', ruleId);
       }
       console.log(describeRule(rule));
       if (options.text !== undefined) {
