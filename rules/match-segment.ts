@@ -165,8 +165,8 @@ const OCR_ONE = new Set(['l', 'I', '|', 'ı', 'Ι', 'І', 'і', 'ι', 'Ӏ', '!']
  */
 export function foldOcrDigits(text: string): string {
   if (!/\d[^\s\d]|[^\s\d]\d/u.test(text)) return text;
-  const characters = [...text];
-  if (characters.length !== text.length) return text;
+  // UTF-16 units, not code points: offsets must stay those of the text.
+  const characters = text.split('');
   const isDigit = (index: number) => /\d/u.test(characters[index] ?? '');
   return characters
     .map((character, index) => {

@@ -68,7 +68,7 @@ export function normalizeText(original: string, vocabulary?: FuzzyVocabulary): M
   // The folded text as a string, for cheap slices of words; homoglyph rewriting (rare) changes
   // codes in place, and then the normalised form is decoded again at the end.
   const folded = decode(codes, length);
-  homoglyphsRewritten = false;
+  const rewritesBefore = homoglyphRewrites;
   const skeleton = SKELETON_SCRATCH;
   skeleton.length = 0;
   const words: number[] = [];
@@ -87,7 +87,7 @@ export function normalizeText(original: string, vocabulary?: FuzzyVocabulary): M
     }
     words.push(starts[position] ?? 0);
     const script = resolveHomoglyphs(codes, position, tokenEnd);
-    appendSkeletonWord(codes, position, tokenEnd, script, vocabulary, skeleton, folded);
+    appendSkeletonWord(codes, position, tokenEnd, script, vocabulary, skeleton, folded, rewritesBefore);
     position = tokenEnd;
   }
   // One allocation for all offset maps (typed-array allocation dominates the cost of short texts).
@@ -105,7 +105,7 @@ export function normalizeText(original: string, vocabulary?: FuzzyVocabulary): M
   for (let index = 0; index < wordCount; index += 1) maps[wordBase + index] = words[index] ?? 0;
   return {
     original,
-    normalized: homoglyphsRewritten ? decode(codes, length) : folded,
+    normalized: homoglyphRewrites === rewritesBefore ? folded : decode(codes, length),
     normalizedStarts: maps.subarray(0, length),
     normalizedEnds: maps.subarray(length, skeletonBase),
     skeleton: decode(skeleton.codes, skeletonLength),
@@ -221,7 +221,8 @@ function tokenEndAt(codes: Uint16Array, position: number, length: number): numbe
   return end;
 }
 
-let homoglyphsRewritten = false;
+/** How many look-alike letters have been rewritten, ever (compared before and after a text). */
+let homoglyphRewrites = 0;
 
 /**
  * Rewrites the look-alike letters of a mixed-script word in its main script and returns that
@@ -258,7 +259,7 @@ function resolveHomoglyphs(codes: Uint16Array, start: number, end: number): Lett
     const replacement = lookalikes.get(String.fromCharCode(codes[index] ?? SPACE));
     if (replacement !== undefined) {
       codes[index] = replacement.charCodeAt(0);
-      homoglyphsRewritten = true;
+      homoglyphRewrites += 1;
     }
   }
   return main;
@@ -273,6 +274,7 @@ function appendSkeletonWord(
   vocabulary: FuzzyVocabulary | undefined,
   out: GrowableText,
   folded: string,
+  rewritesAtStart: number,
 ): void {
   const firstOut = out.length;
   let isSubstituted = false;
@@ -296,7 +298,7 @@ function appendSkeletonWord(
   // The edit budget follows the word as written: "internal" stays an 8-letter word after rn→m.
   if (vocabulary === undefined || script === undefined || !vocabulary.mayCorrect(end - start)) return;
   const word =
-    isSubstituted || homoglyphsRewritten
+    isSubstituted || homoglyphRewrites !== rewritesAtStart
       ? String.fromCharCode.apply(null, out.codes.subarray(firstOut, out.length) as unknown as number[])
       : folded.slice(start, end);
   const corrected = vocabulary.correct(word, end - start);
