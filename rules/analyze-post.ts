@@ -69,13 +69,15 @@ export function analyzePost(ruleSet: RuleSet, post: PostInput): PostAnalysis {
         continue;
       }
       const context = contextFactors(match, result, postContext);
-      if (definition.requireContext && !context.some((factor) => factor.points > 0)) continue;
+      const boosted = boosts.get(definition.category) ?? [];
+      // A booster ("keep it quiet") is supporting context too.
+      if (definition.requireContext && !context.some((factor) => factor.points > 0) && boosted.length === 0) continue;
       const located = result.segment.source === 'ocr' ? locateEvidence(result.segment, match.start, match.end) : {};
       const factors: ScoreFactor[] = [
         baseFactor(match.rule),
         ...(match.validator !== undefined ? [{ kind: 'validators', points: 10, reason: `${match.validator} check passed` } as const] : []),
         ...context,
-        ...(boosts.get(definition.category) ?? []),
+        ...boosted,
         ...optional(proximityByMatch.get(match)),
         ...optional(ocrConfidenceFactor(located.confidence)),
       ];
@@ -164,7 +166,11 @@ function contextFactors(
         candidate.group === groupIndex &&
         candidate.word >= match.firstWord - window &&
         candidate.word <= match.lastWord + window &&
-        (group.window === 'post' || candidate.word < match.firstWord || candidate.word > match.lastWord),
+        // A rule's own evidence is not its context; between a composite's parts it is.
+        (group.window === 'post' ||
+          match.rule.definition.composite !== undefined ||
+          candidate.word < match.firstWord ||
+          candidate.word > match.lastWord),
     );
     if (hit === undefined) return;
     const what = group.reason ?? (group.score > 0 ? 'supporting context' : 'context that makes it harmless');

@@ -138,7 +138,8 @@ export function compileRuleSet(options: RuleSetOptions): RuleSet {
       literals.add(skeletonOf(phrase), { kind: 'phrase', rule: rule.index });
       for (const word of phrase.split(/[^\p{L}\p{N}]+/u)) {
         if (rule.definition.category === 'marking') vocabularyWords.push({ skeleton: skeletonOf(word), length: word.length });
-        else protectedWords.push(skeletonOf(word));
+        // Every phrase word stays as written: "διανομη" must not become "διανομησ".
+        protectedWords.push(skeletonOf(word));
       }
     }
     for (const word of [...rule.definition.keywords, ...rule.definition.context.flatMap((group) => group.words)]) {
