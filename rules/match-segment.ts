@@ -1,8 +1,7 @@
 import type { CompiledRule, RuleSet } from './compile-rule-set.js';
 import { exampleSecretReason } from './example-secrets.js';
-import { Script, scriptOf } from './fold-character.js';
 import type { Segment } from './build-segments.js';
-import type { MatchText } from './normalize-text.js';
+import { isWordCode, type MatchText } from './normalize-text.js';
 import { shannonEntropy } from './validators/shannon-entropy.js';
 import { VALIDATORS } from './validators/validator-registry.js';
 
@@ -92,29 +91,37 @@ export function matchSegment(ruleSet: RuleSet, text: MatchText): SegmentMatches 
     const rule = ruleSet.rules[ruleIndex];
     if (rule === undefined) continue;
     const isRaw = rule.definition.match === 'raw';
-    const subjects = [isRaw ? text.original : text.normalized];
-    if (isRaw && rule.definition.ocrDigits) {
-      const folded = foldOcrDigits(text.original);
-      if (folded !== text.original) subjects.push(folded);
-    }
+    const written = isRaw ? text.original : text.normalized;
+    const folded = isRaw && rule.definition.ocrDigits ? foldOcrDigits(written) : written;
+    const subjects = folded === written ? [written] : [written, folded];
     let found = 0;
-    for (const [pattern, subject] of subjects.flatMap((subject) => rule.patterns.map((pattern) => [pattern, subject] as const))) {
-      pattern.lastIndex = 0;
-      for (let result = pattern.exec(subject); result !== null && found < MAX_MATCHES_PER_RULE; result = pattern.exec(subject)) {
-        if (result[0] === '') pattern.lastIndex += 1;
-        const span = evidenceSpan(result);
-        if (span === undefined) continue;
-        const start = isRaw ? span[0] : (text.normalizedStarts[span[0]] ?? 0);
-        const end = isRaw ? span[1] : (text.normalizedEnds[span[1] - 1] ?? start);
-        const match = checkMatch(rule, text, start, end);
-        if (match === undefined) continue;
-        matches.push(match);
-        found += 1;
+    for (const subject of subjects) {
+      for (const pattern of rule.patterns) {
+        found += runPattern(rule, pattern, subject, text, matches, MAX_MATCHES_PER_RULE - found);
       }
     }
   }
 
   return { matches, context };
+}
+
+/** Runs one pattern over one subject, adding what passes the rule's checks; returns how many. */
+function runPattern(rule: CompiledRule, pattern: RegExp, subject: string, text: MatchText, matches: RuleMatch[], budget: number): number {
+  const isRaw = rule.definition.match === 'raw';
+  let found = 0;
+  pattern.lastIndex = 0;
+  for (let result = pattern.exec(subject); result !== null && found < budget; result = pattern.exec(subject)) {
+    if (result[0] === '') pattern.lastIndex += 1;
+    const span = evidenceSpan(result);
+    if (span === undefined) continue;
+    const start = isRaw ? span[0] : (text.normalizedStarts[span[0]] ?? 0);
+    const end = isRaw ? span[1] : (text.normalizedEnds[span[1] - 1] ?? start);
+    const match = checkMatch(rule, text, start, end);
+    if (match === undefined) continue;
+    matches.push(match);
+    found += 1;
+  }
+  return found;
 }
 
 /** The offsets of the `evidence` group, else of the first group that took part in the match. */
@@ -155,28 +162,29 @@ function checkMatch(rule: CompiledRule, text: MatchText, start: number, end: num
   };
 }
 
-const OCR_ZERO = new Set(['O', 'o', 'О', 'о', 'Ο', 'ο']);
-const OCR_ONE = new Set(['l', 'I', '|', 'ı', 'Ι', 'І', 'і', 'ι', 'Ӏ', '!']);
+const OCR_ZERO = new Set([0x4f, 0x6f, 0x41e, 0x43e, 0x39f, 0x3bf]); // O o О о Ο ο
+const OCR_ONE = new Set([0x6c, 0x49, 0x7c, 0x131, 0x399, 0x406, 0x456, 0x3b9, 0x4c0, 0x21]); // l I | ı Ι І і ι Ӏ !
+
+function isDigitCode(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
 
 /**
  * The text with letters OCR commonly reads instead of digits (O for 0; l, I, | for 1) turned into
- * those digits where they sit between digits or next to one inside a run of digits; the same
- * length, so offsets hold.
+ * those digits where they sit next to a digit; the same length, so offsets hold. Returns the text
+ * itself when nothing changes.
  */
 export function foldOcrDigits(text: string): string {
-  if (!/\d[^\s\d]|[^\s\d]\d/u.test(text)) return text;
-  // UTF-16 units, not code points: offsets must stay those of the text.
-  const characters = text.split('');
-  const isDigit = (index: number) => /\d/u.test(characters[index] ?? '');
-  return characters
-    .map((character, index) => {
-      const digitNeighbours = Number(isDigit(index - 1)) + Number(isDigit(index + 1));
-      if (digitNeighbours === 0) return character;
-      if (OCR_ZERO.has(character)) return '0';
-      if (OCR_ONE.has(character)) return '1';
-      return character;
-    })
-    .join('');
+  let folded: string[] | undefined;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    const isZero = OCR_ZERO.has(code);
+    if (!isZero && !OCR_ONE.has(code)) continue;
+    if (!isDigitCode(text.charCodeAt(index - 1)) && !isDigitCode(text.charCodeAt(index + 1))) continue;
+    folded ??= text.split('');
+    folded[index] = isZero ? '0' : '1';
+  }
+  return folded === undefined ? text : folded.join('');
 }
 
 /**
@@ -199,7 +207,7 @@ function isWordBoundary(skeleton: string, index: number): boolean {
   const code = skeleton.charCodeAt(index);
   // A low surrogate belongs to a letter outside the BMP (rare): treat it as a letter.
   if (code >= 0xdc00 && code <= 0xdfff) return false;
-  return scriptOf(code) === Script.None;
+  return !isWordCode(code);
 }
 
 /**

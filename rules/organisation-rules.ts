@@ -68,6 +68,8 @@ export function organisationRules(policy: Policy): RuleDefinition[] {
       severity: 'high',
       score: 70,
       languages: ['any'],
+      // A literal prefix of the pattern ("CRV-" in CRV-\d{5}) makes a cheap prefilter.
+      keywords: literalPrefix(policy.employeeIdPattern),
       patterns: [`(?<![\\p{L}\\p{N}])(${policy.employeeIdPattern})(?![\\p{L}\\p{N}])`],
       match: 'raw',
       // Badges are read by OCR: CRV-28O61 is CRV-28061.
@@ -148,6 +150,12 @@ function internalHostRule(policy: Policy): RuleDefinitionInput {
 
 // Any subdomains, without a nested repetition (which the ReDoS check refuses).
 const SUBDOMAINS = '(?:[a-z0-9][a-z0-9.-]{0,200}\\.)?';
+
+/** The letters a pattern must start with (`CRV` for `CRV-\d{5}`), as a keyword list; empty when none. */
+function literalPrefix(pattern: string): string[] {
+  const prefix = /^\^?([A-Za-z]{2,})(?![*+?{|])/u.exec(pattern)?.[1];
+  return prefix === undefined ? [] : [prefix];
+}
 
 function slug(name: string): string {
   return (
