@@ -72,11 +72,7 @@ export function normalizeText(original: string, vocabulary?: FuzzyVocabulary): M
   const skeleton = SKELETON_SCRATCH;
   skeleton.length = 0;
   const words: number[] = [];
-  let digitCount = 0;
-  for (let index = 0; index < length; index += 1) {
-    const code = codes[index] ?? 0;
-    if (code >= 0x30 && code <= 0x39) digitCount += 1;
-  }
+  const digitCount = foldedDigits;
   let position = 0;
   while (position < length) {
     const tokenEnd = tokenEndAt(codes, position, length);
@@ -149,6 +145,9 @@ class GrowableText {
   }
 }
 
+/** ASCII digits seen by the last foldText call. */
+let foldedDigits = 0;
+
 // Scratch buffers reused by every call (normalizeText is synchronous): results are copied out.
 const FOLD_SCRATCH = new GrowableText(4096);
 const SKELETON_SCRATCH = new GrowableText(4096);
@@ -157,11 +156,13 @@ const SKELETON_SCRATCH = new GrowableText(4096);
 function foldText(original: string): GrowableText {
   const out = FOLD_SCRATCH;
   out.length = 0;
+  foldedDigits = 0;
   const length = original.length;
   for (let index = 0; index < length; ) {
     const unit = original.charCodeAt(index);
     if (unit < 0x80 && unit !== DASH && !(unit === SPACE || (unit >= 0x09 && unit <= 0x0d))) {
       // ASCII fast path: most text is ASCII letters, digits and punctuation.
+      if (unit >= 0x30 && unit <= 0x39) foldedDigits += 1;
       out.push(unit >= 0x41 && unit <= 0x5a ? unit + 0x20 : unit, index, index + 1);
       index += 1;
       continue;
@@ -181,7 +182,11 @@ function foldText(original: string): GrowableText {
       // An emoji or other symbol outside the BMP is one non-letter (its surrogate halves would
       // otherwise read as letters and glue it to the neighbouring word).
       const folded = codePoint > 0xffff && scriptOf(codePoint) === Script.None ? '\ufffd' : foldCharacter(codePoint);
-      for (let unitIndex = 0; unitIndex < folded.length; unitIndex += 1) out.push(folded.charCodeAt(unitIndex), index, next);
+      for (let unitIndex = 0; unitIndex < folded.length; unitIndex += 1) {
+        const foldedUnit = folded.charCodeAt(unitIndex);
+        if (foldedUnit >= 0x30 && foldedUnit <= 0x39) foldedDigits += 1;
+        out.push(foldedUnit, index, next);
+      }
       index = next;
     }
   }
