@@ -1,29 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { policySchema } from '../core/policy-schema.js';
+import { testRuleSet } from '../test/support/test-rule-set.js';
 import { analyzePost } from './analyze-post.js';
-import { compileRuleSet, type RuleSet } from './compile-rule-set.js';
+import { type RuleSet } from './compile-rule-set.js';
 import { haversineMetres } from './document-and-site-findings.js';
 
-const MARKINGS = `pack: markings
-description: Test pack.
-rules:
-  - id: marking-confidential
-    title: Confidentiality marking
-    category: marking
-    severity: high
-    languages: [any]
-    phrases: [confidential]
-    examples: {leak: [CONFIDENTIAL], clean: [hello]}
-`;
 
 // A site of 500 m radius; 0.001 degree of latitude is about 111 m.
 const PLANT = { name: 'Plant 3', lat: 50, lon: 20, radiusM: 500 };
 
 function ruleSetWith(policy: Record<string, unknown> = {}): RuleSet {
-  return compileRuleSet({
-    packs: [{ source: 'test-pack.yaml', text: MARKINGS }],
-    policy: policySchema.parse({ version: 1, organisation: { name: 'Example Corp' }, sensitiveSites: [PLANT], ...policy }),
-  });
+  return testRuleSet({ sensitiveSites: [PLANT], ...policy });
 }
 
 const RULE_SET = ruleSetWith();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MINIMAL_MARKINGS_PACK, testRuleSet } from '../test/support/test-rule-set.js';
 import { policySchema } from '../core/policy-schema.js';
 import { analyzePost } from './analyze-post.js';
 import { compileRuleSet, type RuleSet } from './compile-rule-set.js';
@@ -13,24 +14,9 @@ const MINUTES =
 // Ten words in a row from the minutes: six five-word shingles.
 const QUOTE = 'Closing is planned for the second quarter. Integration will be';
 
-const MARKINGS = `pack: markings
-description: Test pack.
-rules:
-  - id: marking-confidential
-    title: Confidentiality marking
-    category: marking
-    severity: high
-    languages: [any]
-    phrases: [confidential]
-    examples: {leak: [CONFIDENTIAL], clean: [hello]}
-`;
 
 function ruleSetWith(policy: Record<string, unknown> = {}): RuleSet {
-  return compileRuleSet({
-    packs: [{ source: 'test-pack.yaml', text: MARKINGS }],
-    policy: policySchema.parse({ version: 1, organisation: { name: 'Example Corp' }, ...policy }),
-    documents: [{ id: 'board-minutes', title: 'Board minutes', text: MINUTES }],
-  });
+  return testRuleSet(policy, { documents: [{ id: 'board-minutes', title: 'Board minutes', text: MINUTES }] });
 }
 
 const RULE_SET = ruleSetWith();
@@ -74,7 +60,7 @@ describe('confidential document fingerprints', () => {
     const packs = [
       {
         source: 'test-pack.yaml',
-        text: MARKINGS.replace('[confidential]', '[confidential, customer list]'),
+        text: MINIMAL_MARKINGS_PACK.replace('[confidential]', '[confidential, customer list]'),
       },
     ];
     const document = 'Our three largest customers will not renew their contracts after the price increase in April.';

@@ -1,26 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { testRuleSet } from '../test/support/test-rule-set.js';
 import { policySchema } from '../core/policy-schema.js';
 import { analyzePost } from './analyze-post.js';
-import { compileRuleSet, type RuleSet } from './compile-rule-set.js';
+import { type RuleSet } from './compile-rule-set.js';
 import { organisationRules } from './organisation-rules.js';
 
-const MARKINGS = `pack: markings
-description: Test pack.
-rules:
-  - id: marking-confidential
-    title: Confidentiality marking
-    category: marking
-    severity: high
-    languages: [any]
-    phrases: [confidential]
-    examples: {leak: [CONFIDENTIAL], clean: [hello]}
-`;
 
 function ruleSetWith(policy: Record<string, unknown>): RuleSet {
-  return compileRuleSet({
-    packs: [{ source: 'test-pack.yaml', text: MARKINGS }],
-    policy: policySchema.parse({ version: 1, organisation: { name: 'Example Corp' }, ...policy }),
-  });
+  return testRuleSet(policy);
 }
 
 /** `[ruleId, evidence]` of each finding of `text`. */
