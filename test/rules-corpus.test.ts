@@ -4,7 +4,7 @@ import { precision, recall, runRulesAccuracy, type AccuracyReport } from '../ben
 // The labelled corpus (bench/corpus) through the whole engine: a regression guard, not the
 // measurement (that is `npm run bench`, reported in docs/benchmarks.md). The floors sit a little
 // under the measured figures, so a change that costs precision or recall fails here first.
-const RECALL_FLOOR = 0.7;
+const RECALL_FLOOR = 0.95;
 let report: AccuracyReport;
 
 describe('the rules on the labelled corpus', () => {
@@ -24,9 +24,9 @@ describe('the rules on the labelled corpus', () => {
     if (all !== undefined) expect(recall(all)).toBeGreaterThanOrEqual(RECALL_FLOOR);
   });
 
-  it.each(['marking', 'secret', 'pii', 'fingerprint', 'employee_id', 'codename'])('finds %s leaks with recall of 0.85 or more', (category) => {
+  it.each(['marking', 'secret', 'credential', 'pii', 'fingerprint', 'employee_id', 'codename', 'financial', 'customer', 'security', 'personnel', 'product'])('finds %s leaks with recall of 0.8 or more', (category) => {
     const tally = report.byCategory[category];
     expect(tally).toBeDefined();
-    if (tally !== undefined) expect(recall(tally)).toBeGreaterThanOrEqual(0.85);
+    if (tally !== undefined) expect(recall(tally)).toBeGreaterThanOrEqual(0.8);
   });
 });
