@@ -59,6 +59,7 @@ export class PhraseAutomaton<Value> {
     return matches;
   }
 
+  /** Size of the compiled automaton, for benchmarks and diagnostics. */
   get stats(): { states: number; columns: number } {
     return { states: this.#next.length, columns: this.#width };
   }
