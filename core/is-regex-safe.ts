@@ -16,14 +16,32 @@ export const UNSAFE_REGEX_MESSAGE =
  * (the parser Babel uses), so lookbehind, named groups and `\p{…}` are understood. Returns false
  * for a pattern it cannot parse.
  */
-export function isRegexSafe(source: string): boolean {
+export function isRegexSafe(source: string, options: { strict?: boolean } = {}): boolean {
   let root: Node;
   try {
     root = regjsparser.parse(source, 'u', { lookbehind: true, namedGroups: true, unicodePropertyEscape: true });
   } catch {
     return false;
   }
+  if (options.strict === true && hasAnyNestedVariation(root, 1)) return false;
   return !hasNestedRepetition(root, false);
+}
+
+/**
+ * The strict check, for patterns users write (the policy's employee-id pattern and allowlists),
+ * which run over every post: no variable repetition inside another repetition at all —
+ * `(?:a{1,40}){1,40}` backtracks for minutes on 35 characters though both bounds are small.
+ */
+function hasAnyNestedVariation(node: Node, outerMax: number): boolean {
+  if (node.type === 'quantifier') {
+    const max = node.max ?? Number.POSITIVE_INFINITY;
+    if (max !== node.min && outerMax > 1) return true;
+    return hasAnyNestedVariation(node.body[0], outerMax * max);
+  }
+  if ('body' in node && Array.isArray(node.body)) {
+    return (node.body as Node[]).some((child) => hasAnyNestedVariation(child, outerMax));
+  }
+  return false;
 }
 
 /** The node inside any number of plain groups: `(?:(a|b))` → `a|b`. */

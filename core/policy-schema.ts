@@ -33,19 +33,30 @@ export type Category = (typeof CATEGORIES)[number];
 
 const text = z.string().trim().min(1, { error: 'must not be empty' });
 
-/** A JavaScript regular expression in Unicode mode; a bad one fails with the engine's reason. */
-export const regexSource = z.string().superRefine((source, context) => {
-  try {
-    new RegExp(source, 'u');
-  } catch (error) {
-    context.addIssue({
-      code: 'custom',
-      message: `is not a valid regular expression: ${(error as Error).message}`,
-    });
-    return;
-  }
-  if (!isRegexSafe(source)) context.addIssue({ code: 'custom', message: UNSAFE_REGEX_MESSAGE });
-});
+/**
+ * A JavaScript regular expression in Unicode mode, free of catastrophic backtracking; a bad one
+ * fails with the engine's reason. `strict` (for patterns the policy's author writes, which run
+ * over every post) refuses any variable repetition nested in another.
+ */
+function checkedRegexSource(strict: boolean) {
+  return z.string().superRefine((source, context) => {
+    try {
+      new RegExp(source, 'u');
+    } catch (error) {
+      context.addIssue({
+        code: 'custom',
+        message: `is not a valid regular expression: ${(error as Error).message}`,
+      });
+      return;
+    }
+    if (!isRegexSafe(source, { strict })) context.addIssue({ code: 'custom', message: UNSAFE_REGEX_MESSAGE });
+  });
+}
+
+/** A regular expression of a rule pack (reviewed, tested against its examples). */
+export const regexSource = checkedRegexSource(false);
+/** A regular expression written in a policy file. */
+const policyRegexSource = checkedRegexSource(true);
 
 const domainName = z
   .string()
@@ -70,7 +81,7 @@ const days = (fallback: number) =>
 const allowEntry = z.union([
   text.transform((literal) => ({ text: literal })),
   z.strictObject({ text, reason: z.string().optional() }),
-  z.strictObject({ pattern: regexSource, reason: z.string().optional() }),
+  z.strictObject({ pattern: policyRegexSource, reason: z.string().optional() }),
 ]);
 
 const codeName = z.strictObject({
@@ -119,7 +130,7 @@ export const policySchema = z
     internalDomains: z.array(domainName).default([]),
     internalHostnames: z.array(hostLabel).default([]),
     emailDomains: z.array(domainName).default([]),
-    employeeIdPattern: regexSource.optional(),
+    employeeIdPattern: policyRegexSource.optional(),
     sensitiveSites: uniqueBy(sensitiveSite, 'name', (entry) => entry.name),
     confidentialDocuments: uniqueBy(confidentialDocument, 'id', (entry) => entry.id),
     packs: z.array(z.enum(PACK_NAMES)).default([...PACK_NAMES]),

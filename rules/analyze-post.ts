@@ -1,5 +1,5 @@
 import { allowlistReason } from './apply-allowlists.js';
-import { buildSegments, locateEvidence, type PostInput } from './build-segments.js';
+import { buildSegments, locateEvidence, type PostInput, type Segment } from './build-segments.js';
 import type { CompiledRule, RuleSet } from './compile-rule-set.js';
 import { documentAndSiteFindings } from './document-and-site-findings.js';
 import { matchComposites } from './match-composites.js';
@@ -101,17 +101,26 @@ export function analyzePost(ruleSet: RuleSet, post: PostInput): PostAnalysis {
   }
   candidates.push(...documentAndSiteFindings(ruleSet, post, segments));
 
-  const findings: Finding[] = [];
-  for (const finding of deduplicate(candidates)) {
+  // Allowlists and the floor first, so a finding inside an allowlisted stronger one still counts.
+  const lowerTexts = new Map<Segment, string>();
+  const kept: Finding[] = [];
+  for (const finding of candidates) {
     const segment = segments.find(
       (result) => result.segment.source === finding.evidence.source && result.segment.image === finding.evidence.image,
     )?.segment;
+    let lowerText: string | undefined;
+    if (segment !== undefined) {
+      lowerText = lowerTexts.get(segment) ?? segment.text.toLowerCase();
+      lowerTexts.set(segment, lowerText);
+    }
     const allowed = allowlistReason(
       ruleSet.allowlists,
       {
         ruleId: finding.ruleId,
         evidence: finding.evidence.text,
-        ...(segment !== undefined ? { text: segment.text, start: finding.evidence.start, end: finding.evidence.end } : {}),
+        ...(segment !== undefined && lowerText !== undefined
+          ? { text: segment.text, lowerText, start: finding.evidence.start, end: finding.evidence.end }
+          : {}),
       },
       post.account,
     );
@@ -122,8 +131,9 @@ export function analyzePost(ruleSet: RuleSet, post: PostInput): PostAnalysis {
         evidence: finding.evidence.text,
         reason: `score ${String(finding.score)} is below the reporting floor ${String(REPORTING_FLOOR)} (${finding.explain})`,
       });
-    } else findings.push(finding);
+    } else kept.push(finding);
   }
+  const findings = deduplicate(kept);
   findings.sort((a, b) => b.score - a.score || a.ruleId.localeCompare(b.ruleId));
   return {
     score: postScore(findings),

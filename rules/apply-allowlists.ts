@@ -39,6 +39,8 @@ export interface AllowCandidate {
   readonly evidence: string;
   /** The whole text the evidence came from, and the evidence's offsets in it, when known. */
   readonly text?: string;
+  /** `text` lower-cased, computed once per text by the caller. */
+  readonly lowerText?: string;
   readonly start?: number;
   readonly end?: number;
 }
@@ -69,7 +71,7 @@ function isAllowed(matcher: AllowMatcher, candidate: AllowCandidate): boolean {
   if (evidence === literal) return true;
   const { text, start, end } = candidate;
   if (text === undefined || start === undefined || end === undefined) return false;
-  const lower = lowerCased(text);
+  const lower = candidate.lowerText ?? text.toLowerCase();
   // Lower-casing changed the length (rare letters such as İ): offsets no longer line up.
   if (lower.length !== text.length) return false;
   for (let at = lower.indexOf(literal); at !== -1; at = lower.indexOf(literal, at + 1)) {
@@ -83,12 +85,4 @@ function isAllowed(matcher: AllowMatcher, candidate: AllowCandidate): boolean {
 
 function isWordCharacter(character: string): boolean {
   return character !== '' && /[\p{L}\p{N}]/u.test(character);
-}
-
-// The same text is checked for every finding in it: lower-case it once.
-let lastText = '';
-let lastLower = '';
-function lowerCased(text: string): string {
-  if (text !== lastText) [lastText, lastLower] = [text, text.toLowerCase()];
-  return lastLower;
 }

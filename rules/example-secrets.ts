@@ -18,11 +18,13 @@ const DOCUMENTED_EXAMPLES: ReadonlySet<string> = new Set([
 // Placeholders people type instead of the real value: xxxx, ****, <your-token>, ${API_KEY}, "changeme".
 const PLACEHOLDER = new RegExp(
   [
-    '(?:x{4,}|X{4,}|\\*{3,}|•{3,}|\\.{4,}|0{8,})',
+    '^(?:x{4,}|X{4,}|\\*{3,}|•{3,}|\\.{4,}|0{8,})$',
+    '(?:x{8,}|X{8,}|\\*{6,}|•{6,})',
     '^<[^>]*>$',
     '^\\$\\{[^}]*\\}$',
     '^\\{\\{[^}]*\\}\\}$',
-    '(?:^|[^a-z])(?:your|my|example|sample|dummy|placeholder|redacted|insert|replace)[_-]?(?:api[_-]?)?(?:key|token|secret|password|here|value)',
+    '^(?:your|my|example|sample|dummy|placeholder|redacted|insert|replace)[_-]?(?:api[_-]?)?(?:key|token|secret|password|here|value)$',
+    '(?:^|[^a-z])(?:your|example|sample|dummy|placeholder|redacted|insert|replace)[_-](?:api[_-]?)?(?:key|token|secret|password|here|value)',
     'EXAMPLE(?:KEY)?$',
   ].join('|'),
   'iu',

@@ -43,6 +43,8 @@ export interface SegmentMatches {
 
 /** Matches per rule and text beyond which a text is pathological (a dump of keys): the rest is skipped. */
 const MAX_MATCHES_PER_RULE = 50;
+/** Context words kept per text: enough for any real post, bounded for a hostile one. */
+const MAX_CONTEXT_HITS = 2_000;
 
 /** Runs every phrase, keyword-triggered pattern and context word of the rule set over one text. */
 export function matchSegment(ruleSet: RuleSet, text: MatchText): SegmentMatches {
@@ -52,6 +54,7 @@ export function matchSegment(ruleSet: RuleSet, text: MatchText): SegmentMatches 
   // One pass finds every phrase, keyword and context word; keywords are a cheap prefilter:
   // most texts trigger few pattern rules.
   const triggered = new Set<number>();
+  const phraseCounts = new Map<number, number>();
   for (const ruleIndex of ruleSet.alwaysRun) {
     const minDigits = ruleSet.rules[ruleIndex]?.definition.minDigits;
     if (minDigits === undefined || text.digitCount >= minDigits) triggered.add(ruleIndex);
@@ -66,6 +69,7 @@ export function matchSegment(ruleSet: RuleSet, text: MatchText): SegmentMatches 
     if (!isWordBoundary(skeleton, hit.start - 1)) continue;
     if (entry.kind === 'context') {
       if (!entry.isPrefix && !isWordBoundary(skeleton, hit.end)) continue;
+      if (context.length >= MAX_CONTEXT_HITS) continue;
       const start = text.skeletonStarts[hit.start] ?? 0;
       // A prefix ("выручк*") is shown as the whole word it matched.
       let end = hit.end;
@@ -81,6 +85,10 @@ export function matchSegment(ruleSet: RuleSet, text: MatchText): SegmentMatches 
     if (!isWordBoundary(skeleton, hit.end)) continue;
     const rule = ruleSet.rules[entry.rule];
     if (rule === undefined) continue;
+    // A text repeating a phrase thousands of times is reported a bounded number of times.
+    const seen = phraseCounts.get(rule.index) ?? 0;
+    if (seen >= MAX_MATCHES_PER_RULE) continue;
+    phraseCounts.set(rule.index, seen + 1);
     const start = text.skeletonStarts[hit.start] ?? 0;
     const end = text.skeletonEnds[hit.end - 1] ?? start;
     const match = checkMatch(rule, text, start, end);
@@ -142,7 +150,8 @@ function checkMatch(rule: CompiledRule, text: MatchText, start: number, end: num
   const definition = rule.definition;
   const evidence = text.original.slice(start, end);
   if (evidence.length === 0) return undefined;
-  if (definition.uppercase && !isWrittenInCapitals(evidence)) return undefined;
+  // NFKC first: "fancy text" (𝐂𝐎𝐍𝐅𝐈𝐃𝐄𝐍𝐓𝐈𝐀𝐋) has no case of its own.
+  if (definition.uppercase && !isWrittenInCapitals(evidence.normalize('NFKC'))) return undefined;
   if (definition.minLength !== undefined && evidence.length < definition.minLength) return undefined;
   if (definition.maxLength !== undefined && evidence.length > definition.maxLength) return undefined;
   if (definition.entropy !== undefined && shannonEntropy(evidence) < definition.entropy) return undefined;

@@ -99,12 +99,17 @@ export function normalizeText(original: string, vocabulary?: FuzzyVocabulary): M
   }
   const wordBase = skeletonBase + 2 * skeletonLength;
   for (let index = 0; index < wordCount; index += 1) maps[wordBase + index] = words[index] ?? 0;
+  const normalized = homoglyphRewrites === rewritesBefore ? folded : decode(codes, length);
+  const skeletonText = decode(skeleton.codes, skeletonLength);
+  // A huge text must not pin its buffers for the life of the process.
+  FOLD_SCRATCH.shrink();
+  SKELETON_SCRATCH.shrink();
   return {
     original,
-    normalized: homoglyphRewrites === rewritesBefore ? folded : decode(codes, length),
+    normalized,
     normalizedStarts: maps.subarray(0, length),
     normalizedEnds: maps.subarray(length, skeletonBase),
-    skeleton: decode(skeleton.codes, skeletonLength),
+    skeleton: skeletonText,
     skeletonStarts: maps.subarray(skeletonBase, skeletonBase + skeletonLength),
     skeletonEnds: maps.subarray(skeletonBase + skeletonLength, wordBase),
     wordStarts: maps.subarray(wordBase),
@@ -131,6 +136,15 @@ class GrowableText {
     this.from[this.length] = from;
     this.to[this.length] = to;
     this.length += 1;
+  }
+
+  /** Gives back a buffer grown past 1M units by a huge text. */
+  shrink(): void {
+    if (this.codes.length <= 1 << 20) return;
+    this.codes = new Uint16Array(4096);
+    this.from = new Int32Array(4096);
+    this.to = new Int32Array(4096);
+    this.length = 0;
   }
 
   #grow(): void {
@@ -181,7 +195,8 @@ function foldText(original: string): GrowableText {
     } else {
       // An emoji or other symbol outside the BMP is one non-letter (its surrogate halves would
       // otherwise read as letters and glue it to the neighbouring word).
-      const folded = codePoint > 0xffff && scriptOf(codePoint) === Script.None ? '\ufffd' : foldCharacter(codePoint);
+      const isLoneSurrogate = codePoint >= 0xd800 && codePoint <= 0xdfff;
+      const folded = isLoneSurrogate || (codePoint > 0xffff && scriptOf(codePoint) === Script.None) ? '\ufffd' : foldCharacter(codePoint);
       for (let unitIndex = 0; unitIndex < folded.length; unitIndex += 1) {
         const foldedUnit = folded.charCodeAt(unitIndex);
         if (foldedUnit >= 0x30 && foldedUnit <= 0x39) foldedDigits += 1;

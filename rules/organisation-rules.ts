@@ -153,6 +153,8 @@ const SUBDOMAINS = '(?:[a-z0-9][a-z0-9.-]{0,200}\\.)?';
 
 /** The letters a pattern must start with (`CRV` for `CRV-\d{5}`), as a keyword list; empty when none. */
 function literalPrefix(pattern: string): string[] {
+  // With an alternation (CRV-\d{5}|EMP-\d{5}) one prefix would hide the other branches.
+  if (pattern.includes('|')) return [];
   const prefix = /^\^?([A-Za-z]{2,})(?![*+?{|])/u.exec(pattern)?.[1];
   return prefix === undefined ? [] : [prefix];
 }

@@ -68,6 +68,8 @@ describe('overshare analyze', () => {
     await writeFile(path.join(folder, 'broken.json'), '{"text": ');
     await writeFile(path.join(folder, 'wrong.json'), '{"text": 42}');
     await writeFile(path.join(folder, 'fine.txt'), 'nothing to see');
+    await writeFile(path.join(folder, 'photo.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
+    await writeFile(path.join(folder, 'data.csv'), 'a,b\n');
     const result = await runCli([
       'analyze',
       path.join(folder, 'broken.json'),
@@ -80,14 +82,19 @@ describe('overshare analyze', () => {
     expect(result.code).toBe(1);
     const output = lines(result.stdout);
     expect(output).toHaveLength(6);
-    expect(output[0]?.error).toContain('is not valid JSON');
+    expect(output[0]?.error).toBe('is not valid JSON; check it with a JSON validator');
     expect(output[1]?.error).toContain('cannot be read (ENOENT)');
     expect(output[2]).toMatchObject({ kind: 'image' });
     expect(output[2]?.error).toContain('OCR');
     expect(output[3]?.error).toContain('is not a post dump');
+    expect(output[3]?.error).toContain('text:');
     expect(output[4]?.error).toContain('unsupported file type ".csv"');
     expect(output[5]).toMatchObject({ leak: false });
     expect(result.stderr).toContain('broken.json: is not valid JSON');
+    // The text around a JSON fault may be a secret: it is never quoted.
+    await writeFile(path.join(folder, 'secret.json'), '{"text": AKIAZ7Q3XK4MTR2PLW5N}');
+    const secret = await runCli(['analyze', path.join(folder, 'secret.json')]);
+    expect(secret.stdout + secret.stderr).not.toContain('AKIA');
   });
 
   it('prints a readable table with --format table', async () => {

@@ -32,11 +32,14 @@ const postDump = z.object({
     )
     .optional(),
 });
-const postDumpFile = z.union([postDump, z.array(postDump)]);
 
 /** One line of output: an analysis, or the reason an input could not be analyzed. */
 type OutputLine =
-  | ({ input: string; kind: 'text' } & Omit<PostAnalysis, 'matchedRules'> & { text: string; timingsMs: { rules: number } })
+  | ({ input: string; kind: 'text' } & Omit<PostAnalysis, 'matchedRules'> & {
+      text: string;
+      metadata: { gps?: readonly [number, number] };
+      timingsMs: { rules: number };
+    })
   | { input: string; kind: 'text' | 'image' | 'unknown'; error: string };
 
 /** `overshare analyze`: runs the rules over local files, one JSON line (or table row) per input. */
@@ -82,6 +85,10 @@ async function expandPaths(paths: readonly string[]): Promise<string[]> {
 
 async function analyzeFile(ruleSet: RuleSet, file: string): Promise<OutputLine[]> {
   const type = extension(file);
+  const info = await stat(file).catch((error: unknown) => error as NodeJS.ErrnoException);
+  if (info instanceof Error) {
+    return [{ input: file, kind: 'unknown', error: `cannot be read (${info.code ?? 'error'}): check the path` }];
+  }
   if (IMAGE_EXTENSIONS.has(type)) {
     return [{ input: file, kind: 'image', error: 'image analysis needs the OCR stage, which this build does not have yet; analyze its text instead' }];
   }
@@ -90,7 +97,6 @@ async function analyzeFile(ruleSet: RuleSet, file: string): Promise<OutputLine[]
   }
   let content: string;
   try {
-    const info = await stat(file);
     if (!info.isFile()) return [{ input: file, kind: 'text', error: 'is not a file' }];
     if (info.size > MAX_INPUT_BYTES) return [{ input: file, kind: 'text', error: `is larger than ${String(MAX_INPUT_BYTES / 1024 / 1024)} MiB` }];
     content = await readFile(file, 'utf8');
@@ -101,10 +107,11 @@ async function analyzeFile(ruleSet: RuleSet, file: string): Promise<OutputLine[]
   let parsed: unknown;
   try {
     parsed = JSON.parse(content);
-  } catch (error) {
-    return [{ input: file, kind: 'text', error: `is not valid JSON: ${(error as Error).message}` }];
+  } catch {
+    // Not V8's message: it quotes the text around the fault, which may be a secret.
+    return [{ input: file, kind: 'text', error: 'is not valid JSON; check it with a JSON validator' }];
   }
-  const dump = postDumpFile.safeParse(parsed);
+  const dump = (Array.isArray(parsed) ? z.array(postDump) : postDump).safeParse(parsed);
   if (!dump.success) {
     const issue = dump.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : '(top level)';
@@ -123,7 +130,9 @@ function analyzeOne(ruleSet: RuleSet, input: string, post: PostInput): OutputLin
   const text = [post.text, ...(post.images ?? []).map((image) => image.text ?? image.words?.map((word) => word.text).join(' '))]
     .filter((part): part is string => part !== undefined && part !== '')
     .join('\n\n');
-  return { input, kind: 'text', leak, score, findings, suppressed, text, timingsMs: { rules: rulesMs } };
+  const gps = post.images?.find((image) => image.gps !== undefined)?.gps;
+  const metadata = gps === undefined ? {} : { gps };
+  return { input, kind: 'text', leak, score, findings, suppressed, text, metadata, timingsMs: { rules: rulesMs } };
 }
 
 function formatTable(line: OutputLine): string {
