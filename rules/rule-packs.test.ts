@@ -3,6 +3,7 @@ import { loadPolicyFile } from '../core/load-policy.js';
 import { LANGUAGES, policySchema } from '../core/policy-schema.js';
 import { readRulePacks } from '../core/read-rule-packs.js';
 import { compileRuleSet } from './compile-rule-set.js';
+import { analyzePost } from './analyze-post.js';
 import { runRuleExamples, type ExampleResult } from './run-rule-examples.js';
 
 const packs = await readRulePacks();
@@ -34,5 +35,35 @@ describe('the organisation pack generated from the example policy', () => {
     expect(organisation).toEqual(expect.arrayContaining(['codename-nightjar', 'email-internal-domain', 'employee-id', 'internal-hostname']));
     const failures = runRuleExamples(withPolicy, organisation).filter((result) => !result.passed);
     expect(failures).toEqual([]);
+  });
+});
+
+describe('a proximity rule on an OCR-read page', () => {
+  const word = (text: string, x: number, y: number, line: number) => ({ text, box: [x, y, 12 * text.length, 30] as const, confidence: 92, line });
+  const page = (figuresY: number) => ({
+    images: [
+      {
+        words: [
+          word('CONFIDENTIAL', 400, 40, 0),
+          word('Budget', 80, figuresY, 1),
+          word('2026:', 170, figuresY, 1),
+          word('EUR', 250, figuresY, 1),
+          word('14.2M', 300, figuresY, 1),
+        ],
+      },
+    ],
+  });
+
+  it('reports figures within 600 px of the stamp, with the box of both', () => {
+    const finding = analyzePost(ruleSet, page(420)).findings.find((candidate) => candidate.ruleId === 'business-marked-figures');
+    expect(finding?.evidence.source).toBe('ocr');
+    expect(finding?.evidence.box).toEqual([80, 40, 400 + 12 * 12 - 80, 420 + 30 - 40]);
+    expect(finding?.score).toBeGreaterThanOrEqual(60);
+  });
+
+  it('does not combine a stamp with figures 1,400 px further down the image', () => {
+    const ids = analyzePost(ruleSet, page(1_500)).findings.map((candidate) => candidate.ruleId);
+    expect(ids).toContain('marking-confidential');
+    expect(ids).not.toContain('business-marked-figures');
   });
 });
