@@ -1,10 +1,9 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { loadPolicyFile } from '../core/load-policy.js';
+import { loadRuleSet } from '../cli/load-rule-set.js';
 import { CATEGORIES } from '../core/policy-schema.js';
-import { readRulePacks } from '../core/read-rule-packs.js';
-import { compileRuleSet, type RuleSet } from '../rules/compile-rule-set.js';
+import type { RuleSet } from '../rules/compile-rule-set.js';
 import type { PostInput } from '../rules/build-segments.js';
 
 const corpusFolder = fileURLToPath(new URL('corpus/', import.meta.url));
@@ -37,15 +36,7 @@ export async function readCorpus(): Promise<LabelledPost[]> {
 
 /** The rule set under the corpus's own policy (bench/corpus/policy.yaml and its document). */
 export async function corpusRuleSet(): Promise<RuleSet> {
-  const loaded = await loadPolicyFile(`${corpusFolder}policy.yaml`);
-  const documents = await Promise.all(
-    loaded.policy.confidentialDocuments.map(async (document) => ({
-      id: document.id,
-      title: document.title,
-      text: await readFile(loaded.documentPaths.get(document.id) ?? '', 'utf8'),
-    })),
-  );
-  return compileRuleSet({ packs: await readRulePacks(), policy: loaded.policy, policySource: loaded.source, documents });
+  return (await loadRuleSet(`${corpusFolder}policy.yaml`)).ruleSet;
 }
 
 /** A corpus post as the engine sees it: OCR posts arrive as an image's text. */

@@ -48,12 +48,6 @@ export function analyzePost(ruleSet: RuleSet, post: PostInput): PostAnalysis {
   for (const result of segments) {
     for (const composite of matchComposites(ruleSet.composites, result.segment, result.matches)) {
       result.matches.push(composite.match);
-      const closeness = Math.round(10 * (1 - composite.distance / composite.limit));
-      proximityByMatch.set(composite.match, {
-        kind: 'proximity',
-        points: closeness,
-        reason: `parts ${String(Math.round(composite.distance))} ${composite.unit} apart (limit ${String(composite.limit)})`,
-      });
     }
   }
   const boosts = boostersFound(ruleSet, segments);
@@ -78,7 +72,7 @@ export function analyzePost(ruleSet: RuleSet, post: PostInput): PostAnalysis {
         ...(match.validator !== undefined ? [{ kind: 'validators', points: 10, reason: `${match.validator} check passed` } as const] : []),
         ...context,
         ...boosted,
-        ...optional(proximityByMatch.get(match)),
+        ...optional(proximityFactor(match)),
         ...optional(ocrConfidenceFactor(located.confidence)),
       ];
       candidates.push({
@@ -144,8 +138,16 @@ export function analyzePost(ruleSet: RuleSet, post: PostInput): PostAnalysis {
   };
 }
 
-// Proximity factors of composite matches, keyed by the match object (which lives only for one call).
-const proximityByMatch = new WeakMap<RuleMatch, ScoreFactor>();
+/** A composite's closeness: up to 10 points, 0 at the limit of its `within`. */
+function proximityFactor(match: RuleMatch): ScoreFactor | undefined {
+  const { proximity } = match;
+  if (proximity === undefined) return undefined;
+  return {
+    kind: 'proximity',
+    points: Math.round(10 * (1 - proximity.distance / proximity.limit)),
+    reason: `parts ${String(Math.round(proximity.distance))} ${proximity.unit} apart (limit ${String(proximity.limit)})`,
+  };
+}
 
 function baseFactor(rule: CompiledRule): ScoreFactor {
   const why = rule.isScoreOverridden

@@ -3,6 +3,7 @@ import { InputValidationError, type InputIssue } from '../core/errors.js';
 import type { Policy } from '../core/policy-schema.js';
 import { compileAllowlists, type CompiledAllowlists } from './apply-allowlists.js';
 import { FingerprintIndex, type ConfidentialDocumentText } from './fingerprint-index.js';
+import { FIXED_RULE_IDS } from './fixed-rule-ids.js';
 import { FuzzyVocabulary, type VocabularyWord } from './fuzzy-vocabulary.js';
 import { normalizeText } from './normalize-text.js';
 import { organisationRules } from './organisation-rules.js';
@@ -171,9 +172,6 @@ export function compileRuleSet(options: RuleSetOptions): RuleSet {
     allowlists: compileAllowlists(policy),
   };
 }
-
-/** Rule ids that come from code rather than packs (policy overrides may name them). */
-export const FIXED_RULE_IDS: readonly string[] = ['confidential-document', 'sensitive-site-location'];
 
 /** The matching (skeleton) form of a phrase, keyword or context word. */
 export function skeletonOf(phrase: string): string {

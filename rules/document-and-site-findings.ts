@@ -2,12 +2,10 @@ import type { Policy } from '../core/policy-schema.js';
 import type { PostInput } from './build-segments.js';
 import { locateEvidence } from './build-segments.js';
 import type { RuleSet } from './compile-rule-set.js';
+import { CONFIDENTIAL_DOCUMENT_RULE, SENSITIVE_SITE_RULE } from './fixed-rule-ids.js';
 import type { SegmentResult } from './match-segment.js';
 import { ocrConfidenceFactor, scoreFactors, type Finding, type ScoreFactor } from './score-finding.js';
 
-/** The rule ids of the two findings that come from policy data rather than pack rules. */
-export const CONFIDENTIAL_DOCUMENT_RULE = 'confidential-document';
-export const SENSITIVE_SITE_RULE = 'sensitive-site-location';
 
 const EARTH_RADIUS_M = 6_371_008.8;
 
@@ -31,7 +29,7 @@ export function documentAndSiteFindings(ruleSet: RuleSet, post: PostInput, segme
             points: strength,
             reason: `${String(hit.matchedShingles)} passages of "${hit.title}" (${percent(hit.share)} of the document, ${percent(hit.coverage)} of this text)`,
           },
-          ...(ocrConfidenceFactor(located.confidence) === undefined ? [] : [ocrConfidenceFactor(located.confidence) as ScoreFactor]),
+          ...[ocrConfidenceFactor(located.confidence)].filter((factor): factor is ScoreFactor => factor !== undefined),
         ];
         findings.push({
           ruleId: CONFIDENTIAL_DOCUMENT_RULE,

@@ -60,10 +60,6 @@ export class FingerprintIndex {
     });
   }
 
-  get size(): number {
-    return this.#documents.length;
-  }
-
   /** Every document the text quotes at least MIN_MATCHED_SHINGLES shingles of. */
   match(text: MatchText): FingerprintHit[] {
     if (this.#documents.length === 0) return [];

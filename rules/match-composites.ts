@@ -58,7 +58,8 @@ export function matchComposites(
       }
     });
     if (best === undefined) continue;
-    results.push({ match: combine(rule, segment, best.parts), distance: best.distance, limit, unit: usePixels ? 'pixels' : 'words' });
+    const proximity = { distance: best.distance, limit, unit: usePixels ? 'pixels' : 'words' } as const;
+    results.push({ match: { ...combine(rule, segment, best.parts), proximity }, ...proximity });
   }
   return results;
 }

@@ -18,6 +18,8 @@ export interface RuleMatch {
   readonly validator?: string;
   /** Why it is not reported (a documented example secret, the rule's allow list). */
   readonly suppressedBy?: string;
+  /** For a composite: how far apart its parts were, against the rule's limit. */
+  readonly proximity?: { readonly distance: number; readonly limit: number; readonly unit: 'words' | 'pixels' };
 }
 
 /** A context word of some rule's context group, found at a word position. */
