@@ -52,6 +52,20 @@ const environmentSchema = z.object({
   PORT: wholeNumber(0, 65_535, 8080),
   READINESS_TIMEOUT_MS: wholeNumber(100, 60_000, 2_000),
   SHUTDOWN_TIMEOUT_MS: wholeNumber(0, 600_000, 10_000),
+  OCR_LANG_PATH: z.preprocess(unsetIfEmpty, z.string().optional()),
+  OCR_LANGUAGES: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .trim()
+      .regex(/^[a-z]{3}(?:_[a-z]+)?(?:\+[a-z]{3}(?:_[a-z]+)?)*$/u, { error: 'must be tesseract language codes joined by "+", such as eng+pol+rus+ukr+ell' })
+      .default('eng+pol+rus+ukr+ell'),
+  ),
+  OCR_WORKERS: wholeNumber(0, 64, 0),
+  OCR_MAX_IMAGE_BYTES: wholeNumber(1_024, 500_000_000, 20_971_520),
+  OCR_MAX_IMAGE_PIXELS: wholeNumber(10_000, 500_000_000, 40_000_000),
+  OCR_IMAGE_TIMEOUT_MS: wholeNumber(1_000, 3_600_000, 60_000),
+  OCR_RECYCLE_AFTER_IMAGES: wholeNumber(1, 1_000_000, 200),
 });
 
 /** Every setting overshare reads from the environment, with units in the names. */
@@ -76,6 +90,18 @@ export interface Config {
     port: number;
     readinessTimeoutMs: number;
     shutdownTimeoutMs: number;
+  };
+  ocr: {
+    /** Folder with `<lang>.traineddata`; unset means the system's tesseract data folder. */
+    langPath: string | undefined;
+    /** Tesseract language codes, the first one primary. */
+    languages: string[];
+    /** Tesseract workers; 0 means one per core. */
+    workers: number;
+    maxImageBytes: number;
+    maxImagePixels: number;
+    imageTimeoutMs: number;
+    recycleAfterImages: number;
   };
 }
 
@@ -121,6 +147,15 @@ export function loadConfig(
       port: env.PORT,
       readinessTimeoutMs: env.READINESS_TIMEOUT_MS,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    },
+    ocr: {
+      langPath: env.OCR_LANG_PATH === undefined ? undefined : path.resolve(cwd, env.OCR_LANG_PATH),
+      languages: env.OCR_LANGUAGES.split('+'),
+      workers: env.OCR_WORKERS,
+      maxImageBytes: env.OCR_MAX_IMAGE_BYTES,
+      maxImagePixels: env.OCR_MAX_IMAGE_PIXELS,
+      imageTimeoutMs: env.OCR_IMAGE_TIMEOUT_MS,
+      recycleAfterImages: env.OCR_RECYCLE_AFTER_IMAGES,
     },
   };
 }

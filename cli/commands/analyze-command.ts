@@ -1,11 +1,15 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
+import { loadConfig } from '../../core/config.js';
 import { analyzePost, type PostAnalysis } from '../../rules/analyze-post.js';
 import type { PostInput } from '../../rules/build-segments.js';
 import type { RuleSet } from '../../rules/compile-rule-set.js';
+import { analyzeImage, type ImageOutputLine } from '../analyze-image.js';
+import { createConfiguredOcrEngine, type OcrEngine } from '../configured-ocr-engine.js';
 import { loadRuleSet } from '../load-rule-set.js';
+import { ProgressLine } from '../progress-line.js';
 
 const TEXT_EXTENSIONS = new Set(['.txt', '.md']);
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif']);
@@ -40,29 +44,72 @@ type OutputLine =
       metadata: { gps?: readonly [number, number] };
       timingsMs: { rules: number };
     })
+  | ImageOutputLine
   | { input: string; kind: 'text' | 'image' | 'unknown'; error: string };
 
-/** `overshare analyze`: runs the rules over local files, one JSON line (or table row) per input. */
+interface AnalyzeOptions {
+  policy?: string;
+  format: 'json' | 'table';
+  concurrency?: number;
+}
+
+/** `overshare analyze`: runs the rules over local files, one JSON line (or table row) per input, in input order. */
 export function analyzeCommand(): Command {
   return new Command('analyze')
-    .description('analyze local text files (.txt, .md) and post dumps (.json) without database or network')
-    .argument('<paths...>', 'files or folders (folders are searched for .txt, .md and .json files)')
+    .description('analyze local images (.jpg, .png, .webp, .gif), text files (.txt, .md) and post dumps (.json) without database or network')
+    .argument('<paths...>', 'files or folders (folders are searched for images, .txt, .md and .json files)')
     .option('--policy <file>', 'policy file (default: OVERSHARE_POLICY_FILE, else the built-in default)')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('json'))
-    .action(async (paths: string[], options: { policy?: string; format: 'json' | 'table' }) => {
+    .option('--concurrency <n>', 'inputs analyzed at once (default: twice the OCR workers)', parseConcurrency)
+    .action(async (paths: string[], options: AnalyzeOptions) => {
       const { ruleSet } = await loadRuleSet(options.policy);
-      let failed = 0;
-      for (const file of await expandPaths(paths)) {
-        for (const line of await analyzeFile(ruleSet, file)) {
-          if ('error' in line) {
-            failed += 1;
-            console.error(`overshare: ${line.input}: ${line.error}`);
-          }
-          console.log(options.format === 'json' ? JSON.stringify(line) : formatTable(line));
-        }
+      const files = await expandPaths(paths);
+      // The OCR pool costs a second to start: only when there is an image to read.
+      const engine = files.some((file) => IMAGE_EXTENSIONS.has(extension(file))) ? await createConfiguredOcrEngine(loadConfig()) : undefined;
+      try {
+        const failed = await analyzeAll(ruleSet, engine, files, options);
+        if (failed > 0) process.exitCode = 1;
+      } finally {
+        await engine?.close();
       }
-      if (failed > 0) process.exitCode = 1;
     });
+}
+
+/** Runs up to `concurrency` inputs at once and prints their lines in input order as they complete. */
+async function analyzeAll(ruleSet: RuleSet, engine: OcrEngine | undefined, files: readonly string[], options: AnalyzeOptions): Promise<number> {
+  const concurrency = options.concurrency ?? (engine === undefined ? 1 : engine.workers * 2);
+  const progress = new ProgressLine(files.length);
+  const pending = new Map<number, Promise<OutputLine[]>>();
+  let failed = 0;
+  let next = 0;
+  const start = (index: number) => {
+    const file = files[index];
+    if (file !== undefined) pending.set(index, analyzeFile(ruleSet, engine, file));
+  };
+  for (; next < Math.min(concurrency, files.length); next += 1) start(next);
+  for (let index = 0; index < files.length; index += 1) {
+    const lines = (await pending.get(index)) ?? [];
+    pending.delete(index);
+    start(next);
+    next += 1;
+    for (const line of lines) {
+      if ('error' in line) {
+        failed += 1;
+        progress.clear();
+        console.error(`overshare: ${line.input}: ${line.error}`);
+      }
+      console.log(options.format === 'json' ? JSON.stringify(line) : formatTable(line));
+    }
+    progress.advance(lines.some((line) => 'leak' in line && line.leak), lines.some((line) => 'error' in line));
+  }
+  progress.finish();
+  return failed;
+}
+
+function parseConcurrency(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d{1,3}$/u.test(value) || parsed < 1 || parsed > 256) throw new InvalidArgumentError('must be a whole number from 1 to 256.');
+  return parsed;
 }
 
 /** Files named on the command line, with folders expanded (sorted, so output order is stable). */
@@ -74,7 +121,7 @@ async function expandPaths(paths: readonly string[]): Promise<string[]> {
       const names = await readdir(entry, { recursive: true });
       files.push(
         ...names
-          .filter((name) => TEXT_EXTENSIONS.has(extension(name)) || extension(name) === '.json')
+          .filter((name) => TEXT_EXTENSIONS.has(extension(name)) || IMAGE_EXTENSIONS.has(extension(name)) || extension(name) === '.json')
           .sort()
           .map((name) => path.join(entry, name)),
       );
@@ -83,14 +130,15 @@ async function expandPaths(paths: readonly string[]): Promise<string[]> {
   return files;
 }
 
-async function analyzeFile(ruleSet: RuleSet, file: string): Promise<OutputLine[]> {
+async function analyzeFile(ruleSet: RuleSet, engine: OcrEngine | undefined, file: string): Promise<OutputLine[]> {
   const type = extension(file);
   const info = await stat(file).catch((error: unknown) => error as NodeJS.ErrnoException);
   if (info instanceof Error) {
     return [{ input: file, kind: 'unknown', error: `cannot be read (${info.code ?? 'error'}): check the path` }];
   }
-  if (IMAGE_EXTENSIONS.has(type)) {
-    return [{ input: file, kind: 'image', error: 'image analysis needs the OCR stage, which this build does not have yet; analyze its text instead' }];
+  if (IMAGE_EXTENSIONS.has(type) && engine !== undefined) {
+    if (!info.isFile()) return [{ input: file, kind: 'image', error: 'is not a file' }];
+    return [await analyzeImage(ruleSet, engine, file)];
   }
   if (!TEXT_EXTENSIONS.has(type) && type !== '.json') {
     return [{ input: file, kind: 'unknown', error: `unsupported file type "${type || '(none)'}": use .txt, .md or .json` }];
@@ -137,9 +185,11 @@ function analyzeOne(ruleSet: RuleSet, input: string, post: PostInput): OutputLin
 
 function formatTable(line: OutputLine): string {
   if ('error' in line) return `${line.input}  ERROR  ${line.error}`;
+  if (line.kind === 'image' && !line.metadata.hasText) return `${line.input}  clean  no text found`;
   const head = `${line.input}  ${line.leak ? 'LEAK' : 'clean'}  score ${String(line.score)}`;
   const rows = line.findings.map((finding) => {
-    const where = finding.evidence.source === 'exif' ? 'exif' : `${finding.evidence.source} ${String(finding.evidence.start)}-${String(finding.evidence.end)}`;
+    const box = finding.evidence.box === undefined ? '' : ` box ${finding.evidence.box.join(',')}`;
+    const where = finding.evidence.source === 'exif' ? 'exif' : `${finding.evidence.source} ${String(finding.evidence.start)}-${String(finding.evidence.end)}${box}`;
     return `  ${String(finding.score).padStart(3)}  ${finding.severity.padEnd(8)} ${finding.ruleId}  ${JSON.stringify(finding.evidence.text)}  (${where})\n       ${finding.explain}`;
   });
   return [head, ...rows].join('\n');

@@ -1,0 +1,103 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderTextImage } from '../test/support/render-text-image.js';
+import { ImageRejectedError } from './decode-image.js';
+import { createOcrEngine, type ExtractedImage, type OcrEngine } from './ocr-engine.js';
+
+const readWords = (result: ExtractedImage) => result.words.map((word) => word.text).join(' ');
+
+describe('createOcrEngine', () => {
+  let engine: OcrEngine;
+  beforeAll(async () => {
+    engine = await createOcrEngine({ workers: 2, recycleAfter: 3 });
+  }, 60_000);
+  afterAll(async () => {
+    await engine.close();
+  });
+
+  it('reads a page photographed at an angle, and its red stamp at its own angle', async () => {
+    const photo = await renderTextImage({
+      lines: ['Project Falcon budget review', 'Q3 revenue forecast 12.4 million EUR', 'Launch slips to May 2027'],
+      stamp: 'CONFIDENTIAL',
+      rotate: 9,
+    });
+    const result = await engine.extract(photo, 'desk.jpg');
+    expect(result.gate.text).toBe(true);
+    expect(readWords(result)).toContain('Falcon');
+    expect(readWords(result)).toContain('forecast');
+    expect(readWords(result)).toContain('CONFIDENTIAL');
+  });
+
+  it('gives every confident word a box that lies on ink in the original photo', async () => {
+    const photo = await renderTextImage({ lines: ['Internal roadmap for the Osprey programme', 'Owner: Anna Kowalska, hardware team'], rotate: -7, stamp: 'INTERNAL' });
+    const result = await engine.extract(photo, 'tilted.jpg');
+    const { data, info } = await sharp(photo).raw().toBuffer({ resolveWithObject: true });
+    // Black ink, or the red stamp's ink; the desk around the page is neither.
+    const isInk = (offset: number) => {
+      const [red, green, blue] = [data[offset] ?? 0, data[offset + 1] ?? 0, data[offset + 2] ?? 0];
+      return red + green + blue < 270 || red - Math.max(green, blue) > 60;
+    };
+    const confident = result.words.filter((word) => word.confidence > 80 && word.text.length >= 4);
+    expect(confident.length).toBeGreaterThanOrEqual(6);
+    for (const { box, text } of confident) {
+      const [x, y, width, height] = box;
+      let ink = 0;
+      for (let row = y; row < y + height; row += 1) for (let column = x; column < x + width; column += 1) if (isInk((row * info.width + column) * info.channels)) ink += 1;
+      expect({ text, inkShare: ink / (width * height) > 0.04 }).toEqual({ text, inkShare: true });
+    }
+  });
+
+  it('reads light text on a dark screen', async () => {
+    const screenshot = await renderTextImage({ lines: ['deploy token rotated for prod-db-07', 'ssh admin@build.corvina.internal'], darkMode: true, format: 'png' });
+    const result = await engine.extract(screenshot, 'screen.png');
+    expect(result.format).toBe('png');
+    expect(readWords(result)).toContain('rotated');
+    expect(result.text).toContain('build.corvina.internal');
+  });
+
+  it('reads Greek capitals as Greek, not as their Cyrillic look-alikes', async () => {
+    const page = await renderTextImage({ lines: ['ΑΠΟΡΡΗΤΟ έγγραφο', 'για εσωτερική χρήση μόνο', 'Προϋπολογισμός έργου'] });
+    expect(readWords(await engine.extract(page, 'greek.jpg'))).toContain('ΑΠΟΡΡΗΤΟ');
+  });
+
+  it('skips OCR for a picture without text and says so', async () => {
+    const landscape = await sharp({ create: { width: 900, height: 600, channels: 3, background: '#88aadd' } })
+      .composite([{ input: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="900" height="600"><circle cx="300" cy="380" r="160" fill="#3c6e2f"/><rect y="450" width="900" height="150" fill="#6b5a3a"/></svg>') }])
+      .jpeg()
+      .toBuffer();
+    const result = await engine.extract(landscape, 'landscape.jpg');
+    expect(result.gate).toEqual({ text: false, score: expect.any(Number) as number });
+    expect(result.words).toEqual([]);
+    expect(result.hash).toMatch(/^[0-9a-f]{16}$/u);
+  });
+
+  it('reads a picture posted again (re-encoded and resized) only once, with boxes scaled to the copy', async () => {
+    const original = await renderTextImage({ lines: ['Badge 4471-220 Corvina Robotics', 'Visitor pass for the Gdansk plant'] });
+    const first = await engine.extract(original, 'first.jpg');
+    const metadata = await sharp(original).metadata();
+    const copy = await sharp(original).resize(Math.round(metadata.width * 0.8)).jpeg({ quality: 70 }).toBuffer();
+    const second = await engine.extract(copy, 'again.jpg');
+    expect(second.duplicateOf).toBe('first.jpg');
+    expect(second.timingsMs.ocr).toBe(0);
+    expect(second.text).toBe(first.text);
+    expect(second.words[0]?.box[0]).toBe(Math.round((first.words[0]?.box[0] ?? 0) * (second.width / first.width)));
+  });
+
+  it('returns the GPS position, capture time and camera from EXIF', async () => {
+    const photo = await renderTextImage({
+      lines: ['Lab 3 whiteboard notes'],
+      exif: { IFD0: { Make: 'Pixel', Model: 'Pixel 8' }, IFD2: { DateTimeOriginal: '2026:05:01 14:03:22' } },
+    });
+    const result = await engine.extract(photo, 'exif.jpg');
+    expect(result.metadata).toMatchObject({ camera: 'Pixel 8', takenAt: '2026-05-01T14:03:22' });
+  });
+
+  it('rejects a damaged file with a reason and keeps reading the next image', async () => {
+    const page = await renderTextImage({ lines: ['Quarterly numbers, draft 3'] });
+    const rejection = await engine.extract(page.subarray(0, page.length / 3), 'cut.jpg').catch((error: unknown) => error);
+    expect(rejection).toBeInstanceOf(ImageRejectedError);
+    expect((rejection as ImageRejectedError).message).toContain('cut.jpg');
+    await expect(engine.extract(new Uint8Array(0), 'empty.jpg')).rejects.toMatchObject({ reason: 'empty' });
+    expect(readWords(await engine.extract(page, 'after.jpg'))).toContain('Quarterly');
+  });
+});

@@ -1,0 +1,176 @@
+import { availableParallelism } from 'node:os';
+import { decodeImage, type ImageFormat, type ImageLimits } from './decode-image.js';
+import { DEFAULT_OCR_LANGUAGES, findLanguageData } from './find-language-data.js';
+import { fixScriptLookalikes } from './fix-script-lookalikes.js';
+import { readImageMetadata, type ImageMetadata } from './image-metadata.js';
+import { differenceHash, hammingDistance, SAME_IMAGE_MAX_DISTANCE } from './perceptual-hash.js';
+import { prepareImage } from './prepare-image.js';
+import { TesseractPool, type PageSegmentation } from './tesseract-pool.js';
+
+/**
+ * `extractImage` of DESIGN.md: image bytes in, text with word boxes and metadata out. The engine
+ * owns the tesseract worker pool and a memory of recent images, so a picture posted again (or
+ * re-encoded and resized by another platform) is read once.
+ */
+
+/** A word read from an image, with its box in the original image's pixels as [x, y, width, height]. */
+export interface OcrWord {
+  readonly text: string;
+  readonly box: [number, number, number, number];
+  /** 0–100. */
+  readonly confidence: number;
+  /** Line number across the whole image, from 0. */
+  readonly line: number;
+}
+
+export interface ExtractedImage {
+  readonly image: string;
+  readonly format: ImageFormat;
+  readonly width: number;
+  readonly height: number;
+  readonly animated: boolean;
+  /** 64-bit dHash as 16 hex digits, stored to match re-posts later. */
+  readonly hash: string;
+  readonly metadata: ImageMetadata;
+  /** The text gate: `text` false means no line of text was found and OCR was skipped. */
+  readonly gate: { readonly text: boolean; readonly score: number };
+  readonly text: string;
+  readonly words: readonly OcrWord[];
+  /** Set when the same picture was read earlier in this engine's life: the name it was read under. */
+  readonly duplicateOf?: string;
+  readonly timingsMs: { readonly decode: number; readonly prepare: number; readonly ocr: number };
+}
+
+export interface OcrEngineOptions {
+  /** Tesseract workers; default: one per core. */
+  readonly workers?: number;
+  readonly languages?: readonly string[];
+  /** Folder with `<lang>.traineddata`; default: the system's tesseract data folder. */
+  readonly langPath?: string;
+  /** Each worker is replaced after this many images, because a WASM heap never shrinks. */
+  readonly recycleAfter?: number;
+  readonly limits?: Partial<ImageLimits>;
+  /** Page segmentation for the page region (see docs/benchmarks.md for the comparison). */
+  readonly segmentation?: PageSegmentation;
+}
+
+export interface OcrEngine {
+  readonly workers: number;
+  /** Reads one image; throws ImageRejectedError for a file that is not a safe, decodable image. */
+  extract(bytes: Uint8Array, image?: string): Promise<ExtractedImage>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_IMAGE_LIMITS: ImageLimits = { maxBytes: 20 * 1024 * 1024, maxPixels: 40_000_000, timeoutMs: 60_000 };
+export const DEFAULT_RECYCLE_AFTER = 200;
+const REMEMBERED_IMAGES = 1_000;
+const WORKER_START_TIMEOUT_MS = 60_000;
+
+export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<OcrEngine> {
+  const languages = options.languages ?? DEFAULT_OCR_LANGUAGES;
+  const limits: ImageLimits = { ...DEFAULT_IMAGE_LIMITS, ...options.limits };
+  const pool = await TesseractPool.start({
+    size: options.workers ?? availableParallelism(),
+    languages,
+    langPath: findLanguageData(languages, options.langPath),
+    recycleAfter: options.recycleAfter ?? DEFAULT_RECYCLE_AFTER,
+    startTimeoutMs: WORKER_START_TIMEOUT_MS,
+  });
+  const segmentation = options.segmentation ?? '11';
+  const remembered = new Map<string, Promise<ExtractedImage>>();
+
+  const read = async (bytes: Uint8Array, image: string, started: number): Promise<ExtractedImage> => {
+    const decoded = await decodeImage(bytes, limits, image);
+    const decodedAt = performance.now();
+    const hash = await differenceHash(decoded.rgb, decoded.width, decoded.height);
+    const metadata = readImageMetadata(decoded.exif);
+    const base = { image, format: decoded.format, width: decoded.width, height: decoded.height, animated: decoded.animated, hash, metadata };
+
+    const earlier = findSame(remembered, hash);
+    if (earlier !== undefined) {
+      const seen = await earlier.catch(() => undefined);
+      if (seen !== undefined) return reuse(seen, base, { decode: decodedAt - started, prepare: 0, ocr: 0 });
+    }
+    const prepared = await prepareImage(decoded.rgb, decoded.width, decoded.height);
+    const preparedAt = performance.now();
+    const words: OcrWord[] = [];
+    for (const region of prepared.regions) {
+      const recognized = await pool.recognize(region.png, {
+        segmentation: region.kind === 'page' ? segmentation : '11',
+        timeoutMs: limits.timeoutMs,
+        image,
+      });
+      const firstLine = words.length === 0 ? 0 : (words[words.length - 1]?.line ?? 0) + 1;
+      for (const word of recognized) {
+        words.push({ text: word.text, box: region.toOriginal(word.x0, word.y0, word.x1, word.y1), confidence: word.confidence, line: firstLine + word.line });
+      }
+    }
+    const fixed = fixScriptLookalikes(words);
+    return {
+      ...base,
+      gate: { text: prepared.hasText, score: prepared.letters },
+      text: textOf(fixed),
+      words: fixed,
+      timingsMs: { decode: decodedAt - started, prepare: preparedAt - decodedAt, ocr: performance.now() - preparedAt },
+    };
+  };
+
+  return {
+    workers: pool.size,
+    async extract(bytes, image = 'image') {
+      const started = performance.now();
+      const result = read(bytes, image, started);
+      const settled = await result;
+      if (settled.duplicateOf === undefined) remember(remembered, settled.hash, result);
+      return settled;
+    },
+    close: () => pool.close(),
+  };
+}
+
+function findSame(remembered: Map<string, Promise<ExtractedImage>>, hash: string): Promise<ExtractedImage> | undefined {
+  const exact = remembered.get(hash);
+  if (exact !== undefined) return exact;
+  for (const [seen, result] of remembered) if (hammingDistance(seen, hash) <= SAME_IMAGE_MAX_DISTANCE) return result;
+  return undefined;
+}
+
+function remember(remembered: Map<string, Promise<ExtractedImage>>, hash: string, result: Promise<ExtractedImage>): void {
+  remembered.delete(hash);
+  remembered.set(hash, result);
+  if (remembered.size > REMEMBERED_IMAGES) {
+    const oldest = remembered.keys().next();
+    if (oldest.done !== true) remembered.delete(oldest.value);
+  }
+}
+
+/** The earlier reading of the same picture, its boxes scaled to this copy's size. */
+function reuse(
+  seen: ExtractedImage,
+  base: Pick<ExtractedImage, 'image' | 'format' | 'width' | 'height' | 'animated' | 'hash' | 'metadata'>,
+  timingsMs: ExtractedImage['timingsMs'],
+): ExtractedImage {
+  const sx = base.width / seen.width;
+  const sy = base.height / seen.height;
+  const words = seen.words.map((word) => ({
+    ...word,
+    box: [Math.round(word.box[0] * sx), Math.round(word.box[1] * sy), Math.round(word.box[2] * sx), Math.round(word.box[3] * sy)] as [number, number, number, number],
+  }));
+  return { ...base, gate: seen.gate, text: seen.text, words, duplicateOf: seen.image, timingsMs };
+}
+
+function textOf(words: readonly OcrWord[]): string {
+  const lines: string[] = [];
+  let current: string[] = [];
+  let line = words[0]?.line ?? 0;
+  for (const word of words) {
+    if (word.line !== line) {
+      lines.push(current.join(' '));
+      current = [];
+      line = word.line;
+    }
+    current.push(word.text);
+  }
+  if (current.length > 0) lines.push(current.join(' '));
+  return lines.join('\n');
+}

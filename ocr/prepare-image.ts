@@ -1,0 +1,220 @@
+import sharp from 'sharp';
+import { findTextLines, type GrayImage, type TextLayout, type TextLine } from './find-text-lines.js';
+
+/**
+ * Turns a decoded photo into what tesseract reads best, and remembers how to map tesseract's word
+ * boxes back onto the original photo. Choices (measured in docs/benchmarks.md):
+ * - gray by luma, with red ink (stamps, red headings) lifted out into a layer of its own: a stamp is
+ *   usually stamped at its own angle over the text, so it is deskewed and read separately, and the
+ *   text under it reads cleaner without it;
+ * - lighting flattened by dividing by the blurred background (phone photos are lit unevenly; a
+ *   global threshold such as Otsu loses the dim side and hurt screenshots);
+ * - light-on-dark text (dark-mode screenshots) inverted here, cheaper than tesseract's own retry;
+ * - cropped to the text found, rotated by the text lines' own slope, scaled so letters are about
+ *   TARGET_LETTER_HEIGHT pixels tall.
+ */
+
+/** A region ready for tesseract, with the transform back to the original image's pixels. */
+export interface OcrRegion {
+  readonly kind: 'page' | 'red-ink';
+  /** Grayscale PNG. */
+  readonly png: Buffer;
+  /** Maps a box in the PNG's pixels to the original image's pixels as [x, y, width, height]. */
+  readonly toOriginal: (x0: number, y0: number, x1: number, y1: number) => [number, number, number, number];
+  readonly angle: number;
+  readonly scale: number;
+}
+
+export interface PreparedImage {
+  /** The gate: false when no line of text was found, so OCR is skipped. */
+  readonly hasText: boolean;
+  /** Letters found by the text detector (the gate's score). */
+  readonly letters: number;
+  readonly regions: readonly OcrRegion[];
+}
+
+const ANALYSIS_MAX_SIDE = 1600;
+const TARGET_LETTER_HEIGHT = 30;
+const MAX_OCR_PIXELS = 12_000_000;
+/** The gate opens at this many letters in lines: two short words. */
+export const GATE_MIN_LETTERS = 6;
+
+export async function prepareImage(rgb: Buffer, width: number, height: number): Promise<PreparedImage> {
+  const { gray, redInk, redPixels } = splitRedInk(rgb, width, height);
+  const hasRedInk = redPixels > width * height * 0.002;
+  const pageLayout = await analyse({ data: gray, width, height });
+  const redLayout = hasRedInk ? await analyse({ data: redInk, width, height }) : undefined;
+  const letters = pageLayout.layout.letters + (redLayout?.layout.letters ?? 0);
+  if (letters < GATE_MIN_LETTERS) return { hasText: false, letters, regions: [] };
+
+  const regions: OcrRegion[] = [];
+  const readsRedApart = redLayout !== undefined && redLayout.layout.letters >= MIN_REGION_LETTERS;
+  if (pageLayout.layout.letters >= MIN_REGION_LETTERS || !readsRedApart) {
+    // Without a readable red layer the red ink stays in the page, as dark as luma makes it.
+    const page = readsRedApart ? whitenRedInk(gray, redInk) : gray;
+    regions.push(await regionOf('page', { data: page, width, height }, pageLayout));
+  }
+  if (readsRedApart) regions.push(await regionOf('red-ink', { data: redInk, width, height }, redLayout));
+  return { hasText: true, letters, regions };
+}
+
+const MIN_REGION_LETTERS = 4;
+
+interface Analysis {
+  readonly layout: TextLayout;
+  /** Analysis pixels per original pixel. */
+  readonly ratio: number;
+}
+
+async function analyse(image: GrayImage): Promise<Analysis> {
+  const ratio = Math.min(1, ANALYSIS_MAX_SIDE / Math.max(image.width, image.height));
+  const width = Math.max(1, Math.round(image.width * ratio));
+  const height = Math.max(1, Math.round(image.height * ratio));
+  const input = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } });
+  const small = ratio < 1 ? await input.resize(width, height, { kernel: 'linear' }).extractChannel(0).raw().toBuffer() : image.data;
+  const background = await sharp(small, { raw: { width, height, channels: 1 } })
+    .blur(8)
+    .extractChannel(0)
+    .raw()
+    .toBuffer();
+  return { layout: findTextLines({ data: small, width, height }, background), ratio };
+}
+
+/**
+ * Luma for the page, and a separate "red ink" layer (dark where the pixel is strongly red) so a
+ * red stamp survives as text instead of becoming a gray smear across the page's own text.
+ */
+function splitRedInk(rgb: Buffer, width: number, height: number): { gray: Uint8Array; redInk: Uint8Array; redPixels: number } {
+  const pixels = width * height;
+  const gray = new Uint8Array(pixels);
+  const redInk = new Uint8Array(pixels);
+  let redPixels = 0;
+  for (let pixel = 0, offset = 0; pixel < pixels; pixel += 1, offset += 3) {
+    const red = rgb[offset] ?? 0;
+    const green = rgb[offset + 1] ?? 0;
+    const blue = rgb[offset + 2] ?? 0;
+    gray[pixel] = (red * 77 + green * 150 + blue * 29) >> 8;
+    const redness = red - Math.max(green, blue);
+    if (redness > 50 && red > 100) {
+      redPixels += 1;
+      redInk[pixel] = Math.max(0, 255 - redness * 2);
+    } else {
+      redInk[pixel] = 255;
+    }
+  }
+  return { gray, redInk, redPixels };
+}
+
+/** The page without its red ink: red pixels become paper, so text under a stamp reads alone. */
+function whitenRedInk(gray: Uint8Array, redInk: Uint8Array): Uint8Array {
+  const page = Uint8Array.from(gray);
+  for (let pixel = 0; pixel < page.length; pixel += 1) if ((redInk[pixel] ?? 255) < 255) page[pixel] = 255;
+  return page;
+}
+
+async function regionOf(kind: OcrRegion['kind'], image: GrayImage, { layout, ratio }: Analysis): Promise<OcrRegion> {
+  const letterHeight = layout.letterHeight / ratio;
+  const crop = cropAround(layout.lines, ratio, letterHeight, image.width, image.height);
+  const angle = Math.abs(layout.angle) < 0.4 ? 0 : Math.max(-20, Math.min(20, layout.angle));
+  let scale = letterHeight > 0 ? Math.max(0.5, Math.min(3, TARGET_LETTER_HEIGHT / letterHeight)) : 1;
+
+  const flattened = await flattenLighting(image, crop, lightOnDark(layout));
+  const rotated = angle === 0
+    ? { data: flattened, info: { width: crop.width, height: crop.height } }
+    : await sharp(flattened, { raw: { width: crop.width, height: crop.height, channels: 1 } })
+        .rotate(-angle, { background: { r: 255, g: 255, b: 255 } })
+        .extractChannel(0)
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+  const rotatedWidth = rotated.info.width;
+  const rotatedHeight = rotated.info.height;
+  scale = Math.min(scale, Math.sqrt(MAX_OCR_PIXELS / (rotatedWidth * rotatedHeight)));
+  const outWidth = Math.max(1, Math.round(rotatedWidth * scale));
+  const outHeight = Math.max(1, Math.round(rotatedHeight * scale));
+  const png = await sharp(rotated.data, { raw: { width: rotatedWidth, height: rotatedHeight, channels: 1 } })
+    .resize(outWidth, outHeight, { kernel: scale > 1 ? 'cubic' : 'lanczos3' })
+    .png({ compressionLevel: 1, adaptiveFiltering: false })
+    .toBuffer();
+
+  const radians = (angle * Math.PI) / 180;
+  const cos = Math.cos(radians);
+  const sin = Math.sin(radians);
+  const toOriginal = (x0: number, y0: number, x1: number, y1: number): [number, number, number, number] => {
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (const [x, y] of [[x0, y0], [x1, y0], [x0, y1], [x1, y1]] as const) {
+      // Undo the scale, then the rotation about the rotated canvas's centre, then the crop.
+      const rx = (x * rotatedWidth) / outWidth - rotatedWidth / 2;
+      const ry = (y * rotatedHeight) / outHeight - rotatedHeight / 2;
+      xs.push(rx * cos - ry * sin + crop.width / 2 + crop.left);
+      ys.push(rx * sin + ry * cos + crop.height / 2 + crop.top);
+    }
+    const left = Math.max(0, Math.floor(Math.min(...xs)));
+    const top = Math.max(0, Math.floor(Math.min(...ys)));
+    const right = Math.min(image.width, Math.ceil(Math.max(...xs)));
+    const bottom = Math.min(image.height, Math.ceil(Math.max(...ys)));
+    return [left, top, Math.max(0, right - left), Math.max(0, bottom - top)];
+  };
+  return { kind, png, toOriginal, angle, scale };
+}
+
+interface Crop {
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** The lines' bounding box in original pixels, with a margin of a few letters for what the detector missed. */
+function cropAround(lines: readonly TextLine[], ratio: number, letterHeight: number, width: number, height: number): Crop {
+  const margin = Math.max(16, letterHeight * 4);
+  let x0 = width;
+  let y0 = height;
+  let x1 = 0;
+  let y1 = 0;
+  for (const line of lines) {
+    x0 = Math.min(x0, line.x0 / ratio);
+    y0 = Math.min(y0, line.y0 / ratio);
+    x1 = Math.max(x1, (line.x1 + 1) / ratio);
+    y1 = Math.max(y1, (line.y1 + 1) / ratio);
+  }
+  const left = Math.max(0, Math.floor(x0 - margin));
+  const top = Math.max(0, Math.floor(y0 - margin));
+  const right = Math.min(width, Math.ceil(x1 + margin));
+  const bottom = Math.min(height, Math.ceil(y1 + margin));
+  if (right <= left || bottom <= top) return { left: 0, top: 0, width, height };
+  return { left, top, width: right - left, height: bottom - top };
+}
+
+function lightOnDark(layout: TextLayout): boolean {
+  // findTextLines returns dark-ink lines first; compare the letters each polarity found.
+  let dark = 0;
+  let light = 0;
+  for (const line of layout.lines) {
+    if (line.isLight) light += line.letters;
+    else dark += line.letters;
+  }
+  return light > dark * 1.5;
+}
+
+/** Divides by the blurred background so paper reads white everywhere; inverts light-on-dark text. */
+async function flattenLighting(image: GrayImage, crop: Crop, invert: boolean): Promise<Uint8Array> {
+  const cropped = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })
+    .extract(crop)
+    .extractChannel(0)
+    .raw()
+    .toBuffer();
+  const source = invert ? cropped.map((value) => 255 - value) : cropped;
+  const sigma = Math.max(12, Math.min(crop.width, crop.height) / 30);
+  const background = await sharp(source, { raw: { width: crop.width, height: crop.height, channels: 1 } })
+    .blur(sigma)
+    .extractChannel(0)
+    .raw()
+    .toBuffer();
+  const flattened = new Uint8Array(source.length);
+  for (let index = 0; index < source.length; index += 1) {
+    const paper = Math.max(background[index] ?? 255, 40);
+    flattened[index] = Math.min(255, Math.round(((source[index] ?? 0) * 235) / paper));
+  }
+  return flattened;
+}
