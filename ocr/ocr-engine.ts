@@ -1,10 +1,11 @@
 import { availableParallelism } from 'node:os';
-import { decodeImage, type ImageFormat, type ImageLimits } from './decode-image.js';
+import { configureSharp, decodeImage, type ImageFormat, type ImageLimits } from './decode-image.js';
 import { DEFAULT_OCR_LANGUAGES, findLanguageData } from './find-language-data.js';
 import { fixScriptLookalikes } from './fix-script-lookalikes.js';
 import { readImageMetadata, type ImageMetadata } from './image-metadata.js';
-import { differenceHash, hammingDistance, SAME_IMAGE_MAX_DISTANCE } from './perceptual-hash.js';
+import { differenceHash } from './perceptual-hash.js';
 import { prepareImage } from './prepare-image.js';
+import { isSamePicture, pictureThumbnail, type PictureFingerprint } from './same-picture.js';
 import { TesseractPool, type PageSegmentation } from './tesseract-pool.js';
 
 /**
@@ -52,6 +53,12 @@ export interface OcrEngineOptions {
   readonly limits?: Partial<ImageLimits>;
   /** Page segmentation for the page region (see docs/benchmarks.md for the comparison). */
   readonly segmentation?: PageSegmentation;
+  /**
+   * Sets sharp up for untrusted input, process-wide: no cache, one thread per image, and no image
+   * loader but JPEG, PNG, WebP and GIF (default true). Tests that draw their images from SVG turn
+   * it off.
+   */
+  readonly configureSharp?: boolean;
 }
 
 export interface OcrEngine {
@@ -67,6 +74,7 @@ const REMEMBERED_IMAGES = 1_000;
 const WORKER_START_TIMEOUT_MS = 60_000;
 
 export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<OcrEngine> {
+  if (options.configureSharp ?? true) configureSharp();
   const languages = options.languages ?? DEFAULT_OCR_LANGUAGES;
   const limits: ImageLimits = { ...DEFAULT_IMAGE_LIMITS, ...options.limits };
   const pool = await TesseractPool.start({
@@ -77,20 +85,32 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
     startTimeoutMs: WORKER_START_TIMEOUT_MS,
   });
   const segmentation = options.segmentation ?? '11';
-  const remembered = new Map<string, Promise<ExtractedImage>>();
+  const remembered = new Map<string, Remembered>();
 
   const read = async (bytes: Uint8Array, image: string, started: number): Promise<ExtractedImage> => {
     const decoded = await decodeImage(bytes, limits, image);
     const decodedAt = performance.now();
-    const hash = await differenceHash(decoded.rgb, decoded.width, decoded.height);
+    const fingerprint = {
+      hash: await differenceHash(decoded.rgb, decoded.width, decoded.height),
+      thumbnail: await pictureThumbnail(decoded.rgb, decoded.width, decoded.height),
+    };
     const metadata = readImageMetadata(decoded.exif);
-    const base = { image, format: decoded.format, width: decoded.width, height: decoded.height, animated: decoded.animated, hash, metadata };
+    const base = { image, format: decoded.format, width: decoded.width, height: decoded.height, animated: decoded.animated, hash: fingerprint.hash, metadata };
 
-    const earlier = findSame(remembered, hash);
-    if (earlier !== undefined) {
-      const seen = await earlier.catch(() => undefined);
-      if (seen !== undefined) return reuse(seen, base, { decode: decodedAt - started, prepare: 0, ocr: 0 });
-    }
+    const earlier = findSame(remembered, fingerprint);
+    if (earlier !== undefined) return reuse(earlier.result, base, { decode: decodedAt - started, prepare: 0, ocr: 0 });
+    const result = await readText(decoded, base, started, decodedAt);
+    remember(remembered, { ...fingerprint, result });
+    return result;
+  };
+
+  const readText = async (
+    decoded: { rgb: Buffer; width: number; height: number },
+    base: Omit<ExtractedImage, 'gate' | 'text' | 'words' | 'duplicateOf' | 'timingsMs'>,
+    started: number,
+    decodedAt: number,
+  ): Promise<ExtractedImage> => {
+    const { image } = base;
     const prepared = await prepareImage(decoded.rgb, decoded.width, decoded.height);
     const preparedAt = performance.now();
     const words: OcrWord[] = [];
@@ -117,27 +137,25 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
 
   return {
     workers: pool.size,
-    async extract(bytes, image = 'image') {
-      const started = performance.now();
-      const result = read(bytes, image, started);
-      const settled = await result;
-      if (settled.duplicateOf === undefined) remember(remembered, settled.hash, result);
-      return settled;
-    },
+    extract: (bytes, image = 'image') => read(bytes, image, performance.now()),
     close: () => pool.close(),
   };
 }
 
-function findSame(remembered: Map<string, Promise<ExtractedImage>>, hash: string): Promise<ExtractedImage> | undefined {
-  const exact = remembered.get(hash);
-  if (exact !== undefined) return exact;
-  for (const [seen, result] of remembered) if (hammingDistance(seen, hash) <= SAME_IMAGE_MAX_DISTANCE) return result;
+interface Remembered extends PictureFingerprint {
+  readonly result: ExtractedImage;
+}
+
+function findSame(remembered: Map<string, Remembered>, fingerprint: PictureFingerprint): Remembered | undefined {
+  const exact = remembered.get(fingerprint.hash);
+  if (exact !== undefined && isSamePicture(exact, fingerprint)) return exact;
+  for (const seen of remembered.values()) if (isSamePicture(seen, fingerprint)) return seen;
   return undefined;
 }
 
-function remember(remembered: Map<string, Promise<ExtractedImage>>, hash: string, result: Promise<ExtractedImage>): void {
-  remembered.delete(hash);
-  remembered.set(hash, result);
+function remember(remembered: Map<string, Remembered>, picture: Remembered): void {
+  remembered.delete(picture.hash);
+  remembered.set(picture.hash, picture);
   if (remembered.size > REMEMBERED_IMAGES) {
     const oldest = remembered.keys().next();
     if (oldest.done !== true) remembered.delete(oldest.value);

@@ -32,7 +32,7 @@ export async function renderTextImage(options: TextImageOptions): Promise<Buffer
   const stamp =
     options.stamp === undefined
       ? ''
-      : `<text x="${String(width * 0.45)}" y="${String(height * 0.6)}" font-family="DejaVu Sans" font-weight="bold" font-size="56" fill="#c8102e" fill-opacity="0.85" transform="rotate(-14 ${String(width * 0.6)} ${String(height * 0.6)})">${escapeXml(options.stamp)}</text>`;
+      : `<text x="${String(width / 2)}" y="${String(height * 0.62)}" text-anchor="middle" font-family="DejaVu Sans" font-weight="bold" font-size="${String(Math.min(56, Math.round((width * 1.3) / options.stamp.length)))}" fill="#c8102e" fill-opacity="0.85" transform="rotate(-14 ${String(width / 2)} ${String(height * 0.62)})">${escapeXml(options.stamp)}</text>`;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${String(width)}" height="${String(height)}"><rect width="100%" height="100%" fill="${paper}"/>${text}${stamp}</svg>`;
   let image = sharp(Buffer.from(svg));
   if (options.rotate !== undefined && options.rotate !== 0) {
