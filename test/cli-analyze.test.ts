@@ -1,8 +1,10 @@
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { assertCliBuilt, runCli } from './support/run-cli.js';
+import { renderTextImage } from './support/render-text-image.js';
+import { assertCliBuilt, REPO_ROOT, runCli } from './support/run-cli.js';
 
 beforeAll(() => assertCliBuilt());
 
@@ -22,7 +24,8 @@ interface OutputLine {
   error?: string;
   findings?: { ruleId: string; category: string; score: number; evidence: { source: string; text: string; start: number; end: number }; explain: string }[];
   text?: string;
-  timingsMs?: { rules: number };
+  timingsMs?: { rules: number; ocr?: number };
+  metadata?: { gps?: [number, number]; hasText?: boolean; format?: string; hash?: string };
 }
 
 function lines(stdout: string): OutputLine[] {
@@ -85,7 +88,7 @@ describe('overshare analyze', () => {
     expect(output[0]?.error).toBe('is not valid JSON; check it with a JSON validator');
     expect(output[1]?.error).toContain('cannot be read (ENOENT)');
     expect(output[2]).toMatchObject({ kind: 'image' });
-    expect(output[2]?.error).toContain('OCR');
+    expect(output[2]?.error).toContain('photo.jpg could not be decoded');
     expect(output[3]?.error).toContain('is not a post dump');
     expect(output[3]?.error).toContain('text:');
     expect(output[4]?.error).toContain('unsupported file type ".csv"');
@@ -157,5 +160,67 @@ describe('overshare rules', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Did you mean "secret-aws-access-key-id"?');
     expect(result.stderr).toContain('rule "secret-aws-acess-key-id" was not found');
+  });
+});
+
+describe('overshare analyze with images', () => {
+  it('reads a photographed page, finds its leaks with the box of their evidence, and mixes images with text', async () => {
+    await writeFile(
+      path.join(folder, 'desk.jpg'),
+      await renderTextImage({ lines: ['Board pack, draft 2', 'Revenue forecast Q3: 12.4 million EUR', 'Do not forward'], stamp: 'STRICTLY CONFIDENTIAL', rotate: 6 }),
+    );
+    await writeFile(path.join(folder, 'note.txt'), 'lunch was great');
+    const result = await runCli(['analyze', path.join(folder, 'desk.jpg'), path.join(folder, 'note.txt')], { timeoutMs: 90_000 });
+    expect(result.code).toBe(0);
+    const [desk, note] = lines(result.stdout);
+    expect(desk).toMatchObject({ input: path.join(folder, 'desk.jpg'), kind: 'image', leak: true, metadata: { format: 'jpeg', hasText: true } });
+    const marking = desk?.findings?.find((finding) => finding.ruleId === 'marking-strictly-confidential');
+    expect(marking?.evidence).toMatchObject({ source: 'ocr', text: 'STRICTLY CONFIDENTIAL', box: expect.any(Array) as number[] });
+    expect(desk?.text).toContain('forecast');
+    expect(typeof desk?.timingsMs?.ocr).toBe('number');
+    expect(note).toMatchObject({ kind: 'text', leak: false });
+  }, 120_000);
+
+  it('flags a photo taken inside a sensitive site of the policy from its EXIF GPS, even with no text in it', async () => {
+    const hangar = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#6d7f8c' } })
+      .withExif({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '52/1 13/1 4692/100', GPSLongitudeRef: 'E', GPSLongitude: '21/1 0/1 4392/100' } })
+      .jpeg()
+      .toBuffer();
+    await writeFile(path.join(folder, 'hangar.jpg'), hangar);
+    const result = await runCli(['analyze', '--policy', path.join(REPO_ROOT, 'examples/overshare.policy.yaml'), path.join(folder, 'hangar.jpg')], { timeoutMs: 90_000 });
+    expect(result.code).toBe(0);
+    const [line] = lines(result.stdout);
+    expect(line?.metadata).toMatchObject({ hasText: false });
+    expect(line?.metadata?.gps?.[0]).toBeCloseTo(52.2297, 4);
+    expect(line?.findings?.map((finding) => [finding.category, finding.evidence.source])).toEqual([['location', 'exif']]);
+    expect(line?.findings?.[0]?.evidence.text).toContain('Plant 2 test hangar');
+  }, 120_000);
+
+  it('gives each bad image its own error line and goes on with the rest', async () => {
+    const page = await renderTextImage({ lines: ['Internal use only: org chart 2027'] });
+    await writeFile(path.join(folder, 'a-empty.png'), Buffer.alloc(0));
+    await writeFile(path.join(folder, 'b-cut.jpg'), page.subarray(0, page.length >> 1));
+    await writeFile(path.join(folder, 'c-drawing.png'), '<svg xmlns="http://www.w3.org/2000/svg"><text>CONFIDENTIAL</text></svg>');
+    await writeFile(path.join(folder, 'd-fine.jpg'), page);
+    const result = await runCli(['analyze', folder], { timeoutMs: 90_000 });
+    expect(result.code).toBe(1);
+    const output = lines(result.stdout);
+    expect(output.map((line) => path.basename(line.input))).toEqual(['a-empty.png', 'b-cut.jpg', 'c-drawing.png', 'd-fine.jpg']);
+    expect(output[0]?.error).toMatch(/empty/u);
+    expect(output[1]?.error).toMatch(/could not be decoded/u);
+    expect(output[2]?.error).toMatch(/SVG/u);
+    expect(output[3]).toMatchObject({ kind: 'image', leak: true });
+    expect(result.stderr).toContain('c-drawing.png');
+  }, 120_000);
+
+  it('shows progress on standard error for many inputs, keeps standard output to JSON lines, and honours --concurrency', async () => {
+    for (let index = 0; index < 12; index += 1) await writeFile(path.join(folder, `post-${String(index).padStart(2, '0')}.txt`), index === 3 ? 'STRICTLY CONFIDENTIAL memo' : 'hello');
+    const result = await runCli(['analyze', '--concurrency', '3', folder]);
+    expect(result.code).toBe(0);
+    expect(lines(result.stdout)).toHaveLength(12);
+    expect(result.stderr).toContain('analyzed 12/12 inputs: 1 with leaks, 0 failed');
+    const refused = await runCli(['analyze', '--concurrency', '0', folder]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('must be a whole number from 1 to 256');
   });
 });
