@@ -4,7 +4,7 @@ import { DEFAULT_OCR_LANGUAGES, findLanguageData } from './find-language-data.js
 import { fixScriptLookalikes } from './fix-script-lookalikes.js';
 import { readImageMetadata, type ImageMetadata } from './image-metadata.js';
 import { differenceHash } from './perceptual-hash.js';
-import { prepareImage } from './prepare-image.js';
+import { DEFAULT_PREPARATION, prepareImage, type PreparationOptions } from './prepare-image.js';
 import { isSamePicture, pictureThumbnail, type PictureFingerprint } from './same-picture.js';
 import { TesseractPool, type PageSegmentation } from './tesseract-pool.js';
 
@@ -51,6 +51,8 @@ export interface OcrEngineOptions {
   /** Each worker is replaced after this many images, because a WASM heap never shrinks. */
   readonly recycleAfter?: number;
   readonly limits?: Partial<ImageLimits>;
+  /** Preprocessing choices; the defaults won the comparison in docs/benchmarks.md. */
+  readonly preparation?: Partial<PreparationOptions>;
   /** Page segmentation for the page region (see docs/benchmarks.md for the comparison). */
   readonly segmentation?: PageSegmentation;
   /**
@@ -85,6 +87,7 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
     startTimeoutMs: WORKER_START_TIMEOUT_MS,
   });
   const segmentation = options.segmentation ?? '11';
+  const preparation: PreparationOptions = { ...DEFAULT_PREPARATION, ...options.preparation };
   const remembered = new Map<string, Remembered>();
 
   const read = async (bytes: Uint8Array, image: string, started: number): Promise<ExtractedImage> => {
@@ -111,7 +114,7 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
     decodedAt: number,
   ): Promise<ExtractedImage> => {
     const { image } = base;
-    const prepared = await prepareImage(decoded.rgb, decoded.width, decoded.height);
+    const prepared = await prepareImage(decoded.rgb, decoded.width, decoded.height, preparation);
     const preparedAt = performance.now();
     const words: OcrWord[] = [];
     for (const region of prepared.regions) {
@@ -122,6 +125,7 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
       });
       const firstLine = words.length === 0 ? 0 : (words[words.length - 1]?.line ?? 0) + 1;
       for (const word of recognized) {
+        if (isNoise(word)) continue;
         words.push({ text: word.text, box: region.toOriginal(word.x0, word.y0, word.x1, word.y1), confidence: word.confidence, line: firstLine + word.line });
       }
     }
@@ -175,6 +179,17 @@ function reuse(
     box: [Math.round(word.box[0] * sx), Math.round(word.box[1] * sy), Math.round(word.box[2] * sx), Math.round(word.box[3] * sy)] as [number, number, number, number],
   }));
   return { ...base, gate: seen.gate, text: seen.text, words, duplicateOf: seen.image, timingsMs };
+}
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/**
+ * Specks, stamp edges and texture come back from tesseract as short, unsure "words" such as `|`,
+ * `=`, `«а`: they carry no evidence, and between real words they break the rules' phrases apart.
+ */
+function isNoise(word: { readonly text: string; readonly confidence: number }): boolean {
+  if (!LETTER_OR_DIGIT.test(word.text)) return true;
+  return word.text.length <= 2 && word.confidence < 50;
 }
 
 function textOf(words: readonly OcrWord[]): string {

@@ -6,12 +6,14 @@ import { findTextLines, type GrayImage, type TextLayout, type TextLine } from '.
  * boxes back onto the original photo. Choices (measured in docs/benchmarks.md):
  * - gray by luma, with red ink (stamps, red headings) lifted out into a layer of its own: a stamp is
  *   usually stamped at its own angle over the text, so it is deskewed and read separately, and the
- *   text under it reads cleaner without it;
+ *   page is then read from the red channel, where the stamp all but vanishes;
  * - lighting flattened by dividing by the blurred background (phone photos are lit unevenly; a
  *   global threshold such as Otsu loses the dim side and hurt screenshots);
  * - light-on-dark text (dark-mode screenshots) inverted here, cheaper than tesseract's own retry;
  * - cropped to the text found, rotated by the text lines' own slope, scaled so letters are about
- *   TARGET_LETTER_HEIGHT pixels tall.
+ *   `targetLetterHeight` pixels tall;
+ * - paper painted over whatever lies away from the lines found, so textures around a caption do
+ *   not come back as invented words.
  */
 
 /** A region ready for tesseract, with the transform back to the original image's pixels. */
@@ -34,27 +36,51 @@ export interface PreparedImage {
 }
 
 const ANALYSIS_MAX_SIDE = 1600;
-const TARGET_LETTER_HEIGHT = 30;
 const MAX_OCR_PIXELS = 12_000_000;
-/** The gate opens at this many letters in lines: two short words. */
-export const GATE_MIN_LETTERS = 6;
 
-export async function prepareImage(rgb: Buffer, width: number, height: number): Promise<PreparedImage> {
-  const { gray, redInk, redPixels } = splitRedInk(rgb, width, height);
-  const hasRedInk = redPixels > width * height * 0.002;
+/** The preprocessing choices, each measured on and off in docs/benchmarks.md. */
+export interface PreparationOptions {
+  /** Skip OCR when the text detector finds fewer letters than `gateMinLetters` (0 turns the gate off). */
+  readonly gateMinLetters: number;
+  /** Letters are scaled to about this many pixels tall (0: never scaled). */
+  readonly targetLetterHeight: number;
+  readonly deskew: boolean;
+  readonly flattenLighting: boolean;
+  /** Read red ink (stamps) as a layer of its own, and the page without it. */
+  readonly separateRedInk: boolean;
+  /** Crop to the text found and paint paper over what lies away from its lines. */
+  readonly cropToLines: boolean;
+}
+
+export const DEFAULT_PREPARATION: PreparationOptions = {
+  // Two short words.
+  gateMinLetters: 6,
+  targetLetterHeight: 30,
+  deskew: true,
+  flattenLighting: true,
+  separateRedInk: true,
+  cropToLines: true,
+};
+
+export async function prepareImage(rgb: Buffer, width: number, height: number, options: PreparationOptions = DEFAULT_PREPARATION): Promise<PreparedImage> {
+  const { gray, redChannel, redInk, redPixels } = splitRedInk(rgb, width, height);
+  // Stamps and red headings cover a little of a picture; a red wall, car or jumper covers a lot.
+  const hasRedInk = options.separateRedInk && redPixels > width * height * 0.002 && redPixels < width * height * 0.12;
   const pageLayout = await analyse({ data: gray, width, height });
   const redLayout = hasRedInk ? await analyse({ data: redInk, width, height }) : undefined;
   const letters = pageLayout.layout.letters + (redLayout?.layout.letters ?? 0);
-  if (letters < GATE_MIN_LETTERS) return { hasText: false, letters, regions: [] };
+  if (letters < options.gateMinLetters) return { hasText: false, letters, regions: [] };
 
   const regions: OcrRegion[] = [];
   const readsRedApart = redLayout !== undefined && redLayout.layout.letters >= MIN_REGION_LETTERS;
   if (pageLayout.layout.letters >= MIN_REGION_LETTERS || !readsRedApart) {
-    // Without a readable red layer the red ink stays in the page, as dark as luma makes it.
-    const page = readsRedApart ? whitenRedInk(gray, redInk) : gray;
-    regions.push(await regionOf('page', { data: page, width, height }, pageLayout));
+    // In the red channel red ink is nearly as light as paper while black and blue ink stay dark,
+    // and reddish pixels are painted white: the page reads as if unstamped. Without a red layer,
+    // luma keeps red ink dark so it is read with the page.
+    const page = readsRedApart ? redChannel : gray;
+    regions.push(await regionOf('page', { data: page, width, height }, pageLayout, options));
   }
-  if (readsRedApart) regions.push(await regionOf('red-ink', { data: redInk, width, height }, redLayout));
+  if (readsRedApart) regions.push(await regionOf('red-ink', { data: redInk, width, height }, redLayout, options));
   return { hasText: true, letters, regions };
 }
 
@@ -84,9 +110,10 @@ async function analyse(image: GrayImage): Promise<Analysis> {
  * Luma for the page, and a separate "red ink" layer (dark where the pixel is strongly red) so a
  * red stamp survives as text instead of becoming a gray smear across the page's own text.
  */
-function splitRedInk(rgb: Buffer, width: number, height: number): { gray: Uint8Array; redInk: Uint8Array; redPixels: number } {
+function splitRedInk(rgb: Buffer, width: number, height: number): { gray: Uint8Array; redChannel: Uint8Array; redInk: Uint8Array; redPixels: number } {
   const pixels = width * height;
   const gray = new Uint8Array(pixels);
+  const redChannel = new Uint8Array(pixels);
   const redInk = new Uint8Array(pixels);
   let redPixels = 0;
   for (let pixel = 0, offset = 0; pixel < pixels; pixel += 1, offset += 3) {
@@ -94,6 +121,9 @@ function splitRedInk(rgb: Buffer, width: number, height: number): { gray: Uint8A
     const green = rgb[offset + 1] ?? 0;
     const blue = rgb[offset + 2] ?? 0;
     gray[pixel] = (red * 77 + green * 150 + blue * 29) >> 8;
+    // Even faint red (a stamp's pink edges) is paper on the page layer; black text under the
+    // stamp is too dark to count as red and stays.
+    redChannel[pixel] = red - Math.max(green, blue) > 30 ? 255 : red;
     const redness = red - Math.max(green, blue);
     if (redness > 50 && red > 100) {
       redPixels += 1;
@@ -102,23 +132,17 @@ function splitRedInk(rgb: Buffer, width: number, height: number): { gray: Uint8A
       redInk[pixel] = 255;
     }
   }
-  return { gray, redInk, redPixels };
+  return { gray, redChannel, redInk, redPixels };
 }
 
-/** The page without its red ink: red pixels become paper, so text under a stamp reads alone. */
-function whitenRedInk(gray: Uint8Array, redInk: Uint8Array): Uint8Array {
-  const page = Uint8Array.from(gray);
-  for (let pixel = 0; pixel < page.length; pixel += 1) if ((redInk[pixel] ?? 255) < 255) page[pixel] = 255;
-  return page;
-}
-
-async function regionOf(kind: OcrRegion['kind'], image: GrayImage, { layout, ratio }: Analysis): Promise<OcrRegion> {
+async function regionOf(kind: OcrRegion['kind'], image: GrayImage, { layout, ratio }: Analysis, options: PreparationOptions): Promise<OcrRegion> {
   const letterHeight = layout.letterHeight / ratio;
-  const crop = cropAround(layout.lines, ratio, letterHeight, image.width, image.height);
-  const angle = Math.abs(layout.angle) < 0.4 ? 0 : Math.max(-20, Math.min(20, layout.angle));
-  let scale = letterHeight > 0 ? Math.max(0.5, Math.min(3, TARGET_LETTER_HEIGHT / letterHeight)) : 1;
+  const crop = options.cropToLines ? cropAround(layout.lines, ratio, letterHeight, image.width, image.height) : { left: 0, top: 0, width: image.width, height: image.height };
+  const angle = !options.deskew || Math.abs(layout.angle) < 0.4 ? 0 : Math.max(-20, Math.min(20, layout.angle));
+  let scale = letterHeight > 0 && options.targetLetterHeight > 0 ? Math.max(0.5, Math.min(3, options.targetLetterHeight / letterHeight)) : 1;
 
-  const flattened = await flattenLighting(image, crop, lightOnDark(layout));
+  const flattened = await flattenLighting(image, crop, lightOnDark(layout), options.flattenLighting);
+  if (options.cropToLines) blankAwayFromLines(flattened, crop, layout.lines, ratio);
   const rotated = angle === 0
     ? { data: flattened, info: { width: crop.width, height: crop.height } }
     : await sharp(flattened, { raw: { width: crop.width, height: crop.height, channels: 1 } })
@@ -186,6 +210,24 @@ function cropAround(lines: readonly TextLine[], ratio: number, letterHeight: num
   return { left, top, width: right - left, height: bottom - top };
 }
 
+/**
+ * Paints paper over everything but the found lines and a margin around them. Textures (bricks,
+ * foliage, a keyboard) around a caption or a note otherwise come back from tesseract as pages of
+ * invented words, slowly; the margin keeps short words and punctuation the detector did not chain.
+ */
+function blankAwayFromLines(pixels: Uint8Array, crop: Crop, lines: readonly TextLine[], ratio: number): void {
+  const keep = new Uint8Array(pixels.length);
+  for (const line of lines) {
+    const height = (line.y1 - line.y0 + 1) / ratio;
+    const left = Math.max(0, Math.floor(line.x0 / ratio - crop.left - height * 3));
+    const right = Math.min(crop.width, Math.ceil((line.x1 + 1) / ratio - crop.left + height * 3));
+    const top = Math.max(0, Math.floor(line.y0 / ratio - crop.top - height * 0.8));
+    const bottom = Math.min(crop.height, Math.ceil((line.y1 + 1) / ratio - crop.top + height * 0.8));
+    for (let row = top; row < bottom; row += 1) keep.fill(1, row * crop.width + left, row * crop.width + right);
+  }
+  for (let index = 0; index < pixels.length; index += 1) if (keep[index] === 0) pixels[index] = 255;
+}
+
 function lightOnDark(layout: TextLayout): boolean {
   // findTextLines returns dark-ink lines first; compare the letters each polarity found.
   let dark = 0;
@@ -198,13 +240,14 @@ function lightOnDark(layout: TextLayout): boolean {
 }
 
 /** Divides by the blurred background so paper reads white everywhere; inverts light-on-dark text. */
-async function flattenLighting(image: GrayImage, crop: Crop, invert: boolean): Promise<Uint8Array> {
+async function flattenLighting(image: GrayImage, crop: Crop, invert: boolean, isWanted: boolean): Promise<Uint8Array> {
   const cropped = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })
     .extract(crop)
     .extractChannel(0)
     .raw()
     .toBuffer();
   const source = invert ? cropped.map((value) => 255 - value) : cropped;
+  if (!isWanted) return source;
   const sigma = Math.max(12, Math.min(crop.width, crop.height) / 30);
   const background = await sharp(source, { raw: { width: crop.width, height: crop.height, channels: 1 } })
     .blur(sigma)
@@ -214,7 +257,7 @@ async function flattenLighting(image: GrayImage, crop: Crop, invert: boolean): P
   const flattened = new Uint8Array(source.length);
   for (let index = 0; index < source.length; index += 1) {
     const paper = Math.max(background[index] ?? 255, 40);
-    flattened[index] = Math.min(255, Math.round(((source[index] ?? 0) * 235) / paper));
+    flattened[index] = Math.min(255, Math.round(((source[index] ?? 0) * 255) / paper));
   }
   return flattened;
 }
