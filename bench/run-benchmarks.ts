@@ -8,18 +8,23 @@ import { runStoreThroughput } from './store-throughput.js';
 /**
  * Runs every benchmark and prints Markdown tables for docs/benchmarks.md, with the machine they
  * ran on. Raw results go to bench/results/ (not committed).
- *   npm run bench -- [--only store|rules] [--runs 5] [--findings 2000] [--posts 20000] [--verbose]
+ *   npm run bench -- [--only store|rules|ocr|ocr-variants] [--runs 5] [--findings 2000] [--posts 20000] [--images 100] [--verbose]
+ * The OCR section runs once unless --runs is given: one run of every engine over 2 × 100 photos
+ * takes several minutes (the native CLI reads about one image per second per core).
  */
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
-    runs: { type: 'string', default: '5' },
+    runs: { type: 'string' },
     findings: { type: 'string', default: '2000' },
     posts: { type: 'string', default: '20000' },
+    images: { type: 'string', default: '100' },
     verbose: { type: 'boolean', default: false },
   },
 });
-const runs = Number(values.runs);
+const runs = Number(values.runs ?? '5');
+const ocrRuns = Number(values.runs ?? '1');
+const imageCount = Number(values.images);
 const findings = Number(values.findings);
 const postCount = Number(values.posts);
 if (
@@ -29,9 +34,11 @@ if (
   findings < 10 ||
   !Number.isInteger(postCount) ||
   postCount < 100 ||
-  (values.only !== undefined && !['store', 'rules'].includes(values.only))
+  !Number.isInteger(imageCount) ||
+  imageCount < 10 ||
+  (values.only !== undefined && !['store', 'rules', 'ocr', 'ocr-variants'].includes(values.only))
 ) {
-  console.error('usage: npm run bench -- [--only store|rules] [--runs N>=1] [--findings N>=10] [--posts N>=100] [--verbose]');
+  console.error('usage: npm run bench -- [--only store|rules|ocr|ocr-variants] [--runs N>=1] [--findings N>=10] [--posts N>=100] [--images N>=10] [--verbose]');
   process.exit(2);
 }
 const shouldRun = (name: string) => values.only === undefined || values.only === name;
@@ -84,4 +91,32 @@ if (shouldRun('store')) {
     new URL(`results/store-throughput-${Date.now()}.json`, import.meta.url),
     JSON.stringify({ machine, runs, findings, store }, null, 2),
   );
+}
+
+if (shouldRun('ocr-variants')) {
+  // Imported here: the OCR engine (sharp, tesseract.js) loads only when its section runs.
+  const { runGateBenchmark, runOcrVariants } = await import('./ocr-variants.js');
+  const gate = await runGateBenchmark({ images: imageCount * 3 });
+  console.log(`## OCR text gate (mixed feed, ${String(gate.images)} images, decode excluded)\n`);
+  console.log(`Documents let through: ${(gate.documentRecall * 100).toFixed(1)} %; mean gate time ${gate.meanGateMs.toFixed(0)} ms per image.\n`);
+  console.log('| kind | images | sent to OCR | skipped |\n|---|---:|---:|---:|');
+  for (const [kind, tally] of Object.entries(gate.byKind).sort(([a], [b]) => a.localeCompare(b))) {
+    console.log(`| ${kind} | ${String(tally.images)} | ${String(tally.passed)} | ${String(tally.images - tally.passed)} |`);
+  }
+  const variants = await runOcrVariants({ images: imageCount, ...(values.verbose ? { log: (message: string) => console.error(message) } : {}) });
+  console.log(`\n## OCR preprocessing and engine choices (documents feed, ${String(imageCount)} images, one run each)\n`);
+  console.log('| variant | images/s | CPU s/image | evidence-word recall | all-word recall | leaks found |\n|---|---:|---:|---:|---:|---:|');
+  for (const row of variants) {
+    console.log(`| ${row.variant} | ${row.imagesPerS.toFixed(2)} | ${row.cpuSecondsPerImage.toFixed(2)} | ${row.evidenceRecall.toFixed(3)} | ${row.allWordRecall.toFixed(3)} | ${String(row.leaksFound)}/${String(row.leaks)} |`);
+  }
+  await writeFile(new URL(`results/ocr-variants-${String(Date.now())}.json`, import.meta.url), JSON.stringify({ machine, gate, variants }, null, 2));
+}
+
+if (shouldRun('ocr')) {
+  // Imported here, not at the top: the OCR engine (sharp, tesseract.js) loads only when its section runs.
+  const { runOcrBenchmark } = await import('./ocr-benchmark.js');
+  const { ocrReportMarkdown } = await import('./ocr-report-tables.js');
+  const report = await runOcrBenchmark({ runs: ocrRuns, images: imageCount, verbose: values.verbose });
+  console.log(ocrReportMarkdown(report, ocrRuns, values.verbose));
+  await writeFile(new URL(`results/ocr-${String(Date.now())}.json`, import.meta.url), JSON.stringify({ machine, runs: ocrRuns, ...report }, null, 2));
 }

@@ -7,6 +7,7 @@ import { differenceHash } from './perceptual-hash.js';
 import { DEFAULT_PREPARATION, prepareImage, type PreparationOptions } from './prepare-image.js';
 import { isSamePicture, pictureThumbnail, type PictureFingerprint } from './same-picture.js';
 import { TesseractPool, type PageSegmentation } from './tesseract-pool.js';
+import { primaryLanguage, readingLanguages } from './choose-languages.js';
 
 /**
  * `extractImage` of DESIGN.md: image bytes in, text with word boxes and metadata out. The engine
@@ -53,6 +54,12 @@ export interface OcrEngineOptions {
   readonly limits?: Partial<ImageLimits>;
   /** Preprocessing choices; the defaults won the comparison in docs/benchmarks.md. */
   readonly preparation?: Partial<PreparationOptions>;
+  /**
+   * Read a sample of each page first, then the page in its own language only (see
+   * choose-languages.ts). Off by default: on a feed that mixes languages the workers' switching
+   * costs what the narrower reading saves (docs/benchmarks.md).
+   */
+  readonly chooseLanguage?: boolean;
   /** Page segmentation for the page region (see docs/benchmarks.md for the comparison). */
   readonly segmentation?: PageSegmentation;
   /**
@@ -73,19 +80,25 @@ export interface OcrEngine {
 export const DEFAULT_IMAGE_LIMITS: ImageLimits = { maxBytes: 20 * 1024 * 1024, maxPixels: 40_000_000, timeoutMs: 60_000 };
 export const DEFAULT_RECYCLE_AFTER = 200;
 const REMEMBERED_IMAGES = 1_000;
+const CHOOSE_LANGUAGE_MIN_LETTERS = 150;
 const WORKER_START_TIMEOUT_MS = 60_000;
 
 export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<OcrEngine> {
   if (options.configureSharp ?? true) configureSharp();
-  const languages = options.languages ?? DEFAULT_OCR_LANGUAGES;
+  const allLanguages = options.languages ?? DEFAULT_OCR_LANGUAGES;
   const limits: ImageLimits = { ...DEFAULT_IMAGE_LIMITS, ...options.limits };
-  const pool = await TesseractPool.start({
-    size: options.workers ?? availableParallelism(),
-    languages,
-    langPath: findLanguageData(languages, options.langPath),
+  const poolOptions = {
+    languages: allLanguages,
+    langPath: findLanguageData(allLanguages, options.langPath),
     recycleAfter: options.recycleAfter ?? DEFAULT_RECYCLE_AFTER,
     startTimeoutMs: WORKER_START_TIMEOUT_MS,
-  });
+  };
+  const chooseLanguage = options.chooseLanguage ?? false;
+  // The detector reads only a few lines per image, in every language, to choose the page's own.
+  const [pool, detector] = await Promise.all([
+    TesseractPool.start({ ...poolOptions, size: options.workers ?? availableParallelism() }),
+    chooseLanguage ? TesseractPool.start({ ...poolOptions, size: 1 }) : undefined,
+  ]);
   const segmentation = options.segmentation ?? '11';
   const preparation: PreparationOptions = { ...DEFAULT_PREPARATION, ...options.preparation };
   const remembered = new Map<string, Remembered>();
@@ -117,11 +130,18 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
     const prepared = await prepareImage(decoded.rgb, decoded.width, decoded.height, preparation);
     const preparedAt = performance.now();
     const words: OcrWord[] = [];
+    let languages: readonly string[] | undefined;
     for (const region of prepared.regions) {
+      // Choosing costs a sample read and maybe a worker's re-initialisation: worth it on a page, not on a caption.
+      if (detector !== undefined && region.sample !== undefined && languages === undefined && region.letters >= CHOOSE_LANGUAGE_MIN_LETTERS) {
+        const sample = await detector.recognize(region.sample, { segmentation: '6', timeoutMs: limits.timeoutMs, image });
+        languages = readingLanguages(allLanguages, primaryLanguage(sample));
+      }
       const recognized = await pool.recognize(region.png, {
         segmentation: region.kind === 'page' ? segmentation : '11',
         timeoutMs: limits.timeoutMs,
         image,
+        ...(languages === undefined ? {} : { languages }),
       });
       const firstLine = words.length === 0 ? 0 : (words[words.length - 1]?.line ?? 0) + 1;
       for (const word of recognized) {
@@ -142,7 +162,9 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
   return {
     workers: pool.size,
     extract: (bytes, image = 'image') => read(bytes, image, performance.now()),
-    close: () => pool.close(),
+    close: async () => {
+      await Promise.all([pool.close(), detector?.close()]);
+    },
   };
 }
 

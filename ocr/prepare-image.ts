@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { findTextLines, type GrayImage, type TextLayout, type TextLine } from './find-text-lines.js';
 
 /**
@@ -25,6 +25,10 @@ export interface OcrRegion {
   readonly toOriginal: (x0: number, y0: number, x1: number, y1: number) => [number, number, number, number];
   readonly angle: number;
   readonly scale: number;
+  /** The longest lines cut out as a small grayscale PNG: read first to choose the page's languages. */
+  readonly sample: Buffer | undefined;
+  /** Letters the text detector found in this region. */
+  readonly letters: number;
 }
 
 export interface PreparedImage {
@@ -55,7 +59,7 @@ export interface PreparationOptions {
 export const DEFAULT_PREPARATION: PreparationOptions = {
   // Two short words.
   gateMinLetters: 6,
-  targetLetterHeight: 30,
+  targetLetterHeight: 16,
   deskew: true,
   flattenLighting: true,
   separateRedInk: true,
@@ -155,10 +159,13 @@ async function regionOf(kind: OcrRegion['kind'], image: GrayImage, { layout, rat
   scale = Math.min(scale, Math.sqrt(MAX_OCR_PIXELS / (rotatedWidth * rotatedHeight)));
   const outWidth = Math.max(1, Math.round(rotatedWidth * scale));
   const outHeight = Math.max(1, Math.round(rotatedHeight * scale));
-  const png = await sharp(rotated.data, { raw: { width: rotatedWidth, height: rotatedHeight, channels: 1 } })
+  const resized = await sharp(rotated.data, { raw: { width: rotatedWidth, height: rotatedHeight, channels: 1 } })
     .resize(outWidth, outHeight, { kernel: scale > 1 ? 'cubic' : 'lanczos3' })
-    .png({ compressionLevel: 1, adaptiveFiltering: false })
+    .extractChannel(0)
+    .raw()
     .toBuffer();
+  const asPng = (pipeline: Sharp) => pipeline.png({ compressionLevel: 1, adaptiveFiltering: false }).toBuffer();
+  const png = await asPng(sharp(resized, { raw: { width: outWidth, height: outHeight, channels: 1 } }));
 
   const radians = (angle * Math.PI) / 180;
   const cos = Math.cos(radians);
@@ -179,7 +186,53 @@ async function regionOf(kind: OcrRegion['kind'], image: GrayImage, { layout, rat
     const bottom = Math.min(image.height, Math.ceil(Math.max(...ys)));
     return [left, top, Math.max(0, right - left), Math.max(0, bottom - top)];
   };
-  return { kind, png, toOriginal, angle, scale };
+  const toOutput = (x: number, y: number): [number, number] => {
+    // The crop, then the rotation about the canvases' centres, then the scale.
+    const dx = x - crop.left - crop.width / 2;
+    const dy = y - crop.top - crop.height / 2;
+    const rx = dx * cos + dy * sin + rotatedWidth / 2;
+    const ry = -dx * sin + dy * cos + rotatedHeight / 2;
+    return [(rx * outWidth) / rotatedWidth, (ry * outHeight) / rotatedHeight];
+  };
+  const sampleBox = sampleOf(layout.lines, ratio, toOutput, outWidth, outHeight);
+  const sample = sampleBox === undefined ? undefined : await asPng(sharp(resized, { raw: { width: outWidth, height: outHeight, channels: 1 } }).extract(sampleBox));
+  return { kind, png, toOriginal, angle, scale, sample, letters: layout.letters };
+}
+
+const SAMPLE_LINES = 2;
+const SAMPLE_MAX_WIDTH = 900;
+
+/**
+ * The rectangle around the few longest lines (body text rather than a heading), when they lie close
+ * enough together that the rectangle stays a small part of the page.
+ */
+function sampleOf(
+  lines: readonly TextLine[],
+  ratio: number,
+  toOutput: (x: number, y: number) => [number, number],
+  width: number,
+  height: number,
+): { left: number; top: number; width: number; height: number } | undefined {
+  const longest = [...lines].sort((a, b) => b.letters - a.letters).slice(0, SAMPLE_LINES);
+  const boxes = longest.map((line) => {
+    const corners = [toOutput(line.x0 / ratio, line.y0 / ratio), toOutput(line.x1 / ratio, line.y0 / ratio), toOutput(line.x0 / ratio, line.y1 / ratio), toOutput(line.x1 / ratio, line.y1 / ratio)];
+    const xs = corners.map(([x]) => x);
+    const ys = corners.map(([, y]) => y);
+    const margin = (Math.max(...ys) - Math.min(...ys)) * 0.25;
+    return { x0: Math.min(...xs) - margin, y0: Math.min(...ys) - margin, x1: Math.max(...xs) + margin, y1: Math.max(...ys) + margin };
+  });
+  for (let count = boxes.length; count >= 1; count -= 1) {
+    const chosen = boxes.slice(0, count);
+    const left = Math.max(0, Math.floor(Math.min(...chosen.map((box) => box.x0))));
+    const top = Math.max(0, Math.floor(Math.min(...chosen.map((box) => box.y0))));
+    const right = Math.min(width, Math.ceil(Math.max(...chosen.map((box) => box.x1))));
+    const bottom = Math.min(height, Math.ceil(Math.max(...chosen.map((box) => box.y1))));
+    if (right <= left || bottom <= top) continue;
+    if (count === 1 || (bottom - top) * (right - left) <= width * height * 0.08) {
+      return { left, top, width: Math.min(right - left, SAMPLE_MAX_WIDTH), height: bottom - top };
+    }
+  }
+  return undefined;
 }
 
 interface Crop {

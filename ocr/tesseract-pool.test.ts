@@ -52,6 +52,22 @@ describe('TesseractPool', () => {
     }
   });
 
+  it('reads an image in the languages asked for, re-initialising a worker that holds others', async () => {
+    const both = findLanguageData(['eng', 'rus']);
+    const pool = await TesseractPool.start({ size: 1, languages: ['eng', 'rus'], langPath: both, recycleAfter: 100, startTimeoutMs: 30_000 });
+    try {
+      const russian = await renderTextImage({ lines: ['Строго конфиденциально'], format: 'png' });
+      const inEnglish = await pool.recognize(russian, { segmentation: '3', timeoutMs: 30_000, image: 'ru.png', languages: ['eng'] });
+      const inRussian = await pool.recognize(russian, { segmentation: '3', timeoutMs: 30_000, image: 'ru.png', languages: ['rus'] });
+      expect(inEnglish.map((word) => word.text).join(' ')).not.toContain('Строго');
+      expect(inRussian.map((word) => word.text).join(' ')).toBe('Строго конфиденциально');
+      const inBoth = await pool.recognize(page, { segmentation: '3', timeoutMs: 30_000, image: 'page.png' });
+      expect(inBoth.map((word) => word.text)).toContain('Pool');
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('queues images beyond its size and reads them all', async () => {
     const pool = await TesseractPool.start({ size: 2, languages: ['eng'], langPath, recycleAfter: 100, startTimeoutMs: 30_000 });
     try {

@@ -40,6 +40,12 @@ export interface RecognizeOptions {
   readonly timeoutMs: number;
   /** Names the image in errors. */
   readonly image: string;
+  /**
+   * The languages to read this image in, a subset of the pool's (see choose-languages.ts). A worker
+   * holding other languages is re-initialised (about 0.3 s), so workers already holding these are
+   * preferred. Default: the pool's languages.
+   */
+  readonly languages?: readonly string[];
 }
 
 /** A recognition did not finish in time; the worker that ran it has been replaced. */
@@ -52,6 +58,8 @@ interface Slot {
   starting: Promise<Worker> | undefined;
   imagesRead: number;
   segmentation: PageSegmentation | undefined;
+  /** The worker's language order, `+`-joined. */
+  languages: string;
 }
 
 interface Waiter {
@@ -74,7 +82,7 @@ export class TesseractPool {
     const pool = new TesseractPool(options);
     const slots = await Promise.all(
       Array.from({ length: Math.max(1, options.size) }, async () => {
-        const slot: Slot = { worker: undefined, starting: undefined, imagesRead: 0, segmentation: undefined };
+        const slot: Slot = { worker: undefined, starting: undefined, imagesRead: 0, segmentation: undefined, languages: options.languages.join('+') };
         slot.worker = await pool.#startWorker();
         return slot;
       }),
@@ -89,15 +97,23 @@ export class TesseractPool {
 
   /** Reads one encoded image (PNG, JPEG, PNM…) and returns its words in reading order. */
   async recognize(image: Uint8Array, options: RecognizeOptions): Promise<RecognizedWord[]> {
-    const slot = await this.#acquire();
+    const languages = (options.languages ?? this.#options.languages).join('+');
+    const slot = await this.#acquire(languages);
     try {
       const worker = await this.#workerOf(slot);
+      const bytes = Buffer.from(image.buffer, image.byteOffset, image.byteLength);
+      if (languages !== slot.languages) {
+        await this.#withTimeout(slot, worker, options, worker.reinitialize(languages, OEM.LSTM_ONLY));
+        slot.languages = languages;
+        slot.segmentation = undefined;
+        await worker.setParameters(QUIET);
+      }
       if (slot.segmentation !== options.segmentation) {
         await worker.setParameters({ tessedit_pageseg_mode: options.segmentation as never });
         slot.segmentation = options.segmentation;
       }
       slot.imagesRead += 1;
-      const page = await this.#withTimeout(slot, worker, options, worker.recognize(Buffer.from(image.buffer, image.byteOffset, image.byteLength), {}, { text: false, blocks: true }));
+      const page = await this.#withTimeout(slot, worker, options, worker.recognize(bytes, {}, { text: false, blocks: true }));
       return wordsOf(page.data);
     } finally {
       if (slot.imagesRead >= this.#options.recycleAfter) this.#retire(slot);
@@ -145,6 +161,7 @@ export class TesseractPool {
     slot.worker = undefined;
     slot.imagesRead = 0;
     slot.segmentation = undefined;
+    slot.languages = this.#options.languages.join('+');
     if (worker !== undefined) void worker.terminate().catch(() => undefined);
     if (!this.#closed && slot.starting === undefined) {
       slot.starting = this.#startWorker();
@@ -190,9 +207,7 @@ export class TesseractPool {
     });
     try {
       const worker = await Promise.race([starting, timeout]);
-      // Tesseract prints resolution guesses and diagnostics on stdout, where `analyze` writes JSON:
-      // a fixed resolution stops the guessing, and the diagnostics go nowhere.
-      await worker.setParameters({ user_defined_dpi: '300', debug_file: '/dev/null' });
+      await worker.setParameters(QUIET);
       return worker;
     } catch (error) {
       void starting.then((worker) => worker.terminate()).catch(() => undefined);
@@ -203,9 +218,11 @@ export class TesseractPool {
     }
   }
 
-  async #acquire(): Promise<Slot> {
+  /** An idle slot, one already holding `languages` if there is one. */
+  async #acquire(languages: string): Promise<Slot> {
     if (this.#closed) throw new TransientError('the OCR pool is closed');
-    const slot = this.#idle.pop();
+    const matching = this.#idle.findIndex((slot) => slot.languages === languages);
+    const [slot] = this.#idle.splice(matching === -1 ? this.#idle.length - 1 : matching, 1);
     if (slot !== undefined) return slot;
     return new Promise<Slot>((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
@@ -220,6 +237,11 @@ export class TesseractPool {
     else waiter.resolve(slot);
   }
 }
+
+// Tesseract prints resolution guesses and diagnostics on stdout, where `analyze` writes JSON: a
+// fixed resolution stops the guessing, and the diagnostics go nowhere. Light-on-dark text is
+// inverted before tesseract sees it, so its own second, inverted reading of doubtful lines is off.
+const QUIET = { user_defined_dpi: '300', debug_file: '/dev/null', tessedit_do_invert: '0' };
 
 /** tesseract.js reports failures as strings or as objects; either way, something readable. */
 function describe(failure: unknown): string {

@@ -9,6 +9,7 @@ import { AccountsRepository } from './repositories/accounts-repository.js';
 import { AuditLogRepository } from './repositories/audit-log-repository.js';
 import { FindingEventsRepository } from './repositories/finding-events-repository.js';
 import { FindingsRepository, type FindingInput } from './repositories/findings-repository.js';
+import { MediaRepository } from './repositories/media-repository.js';
 import { PostsRepository } from './repositories/posts-repository.js';
 import { ScanRunsRepository } from './repositories/scan-runs-repository.js';
 
@@ -293,6 +294,27 @@ for (const target of storeTargets()) {
         expect(done.errors).toHaveLength(1);
         await expect(runs.getById('00000000-0000-4000-8000-000000000000')).rejects.toThrow(NotFoundError);
       });
+    });
+
+    it('records an image once per post position, and finds re-posts of it by perceptual hash, nearest first', async () => {
+      const media = new MediaRepository(database.db);
+      const { post: first } = await newPost('media-a');
+      const { post: second } = await newPost('media-b');
+      const recorded = await media.record({ postId: first.id, position: 0, sourceUrl: 'https://cdn.example/a.jpg', status: 'extracted', perceptualHash: 'a4a89091060c0906', ocrText: 'STRICTLY CONFIDENTIAL', width: 1080, height: 810 });
+      const again = await media.record({ postId: first.id, position: 0, sourceUrl: 'https://cdn.example/a.jpg', status: 'extracted', perceptualHash: 'a4a89091060c0906', ocrText: 'STRICTLY CONFIDENTIAL (re-read)' });
+      expect(again.id).toBe(recorded.id);
+      expect(again.ocr_text).toBe('STRICTLY CONFIDENTIAL (re-read)');
+      // Two bits apart (…06 → …07 flips one, a4 → a5 another), then a distant picture and a damaged hash.
+      await media.record({ postId: second.id, position: 0, sourceUrl: 'https://cdn.example/b.jpg', status: 'extracted', perceptualHash: 'a5a89091060c0907' });
+      await media.record({ postId: second.id, position: 1, sourceUrl: 'https://cdn.example/c.jpg', status: 'extracted', perceptualHash: '5b576f6ef9f3f6f9' });
+      await media.record({ postId: second.id, position: 2, sourceUrl: 'https://cdn.example/d.jpg', status: 'failed', perceptualHash: 'not-a-hash', error: 'corrupt' });
+      const near = await media.findByPerceptualHash('a4a89091060c0906', 4);
+      expect(near.map((row) => [row.source_url, row.distance])).toEqual([
+        ['https://cdn.example/a.jpg', 0],
+        ['https://cdn.example/b.jpg', 2],
+      ]);
+      expect(await media.findByPerceptualHash('a4a89091060c0906', 1)).toHaveLength(1);
+      expect(await media.findByPerceptualHash("x' OR 1=1 --", 64)).toEqual([]);
     });
   });
 }

@@ -206,6 +206,7 @@ export type Account = Selectable<AccountsTable>;
 export type NewAccount = Insertable<AccountsTable>;
 export type AccountUpdate = Updateable<AccountsTable>;
 export type Post = Selectable<PostsTable>;
+export type Media = Selectable<MediaTable>;
 export type Finding = Selectable<FindingsTable>;
 export type FindingEvent = Selectable<FindingEventsTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
