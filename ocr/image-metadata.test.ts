@@ -1,6 +1,7 @@
 import sharp, { type Exif } from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { ascii, buildExif, insertApp1, rationals, seededRandom } from '../test/support/build-exif.js';
+import { ascii, buildExif, insertApp1, rationals } from '../test/support/build-exif.js';
+import { seededRandom } from '../test/support/seeded-random.js';
 import { readImageMetadata, type ImageMetadata } from './image-metadata.js';
 
 /** The EXIF block sharp gives back for a small JPEG it wrote with `exif`, as the OCR stage reads it. */

@@ -1,5 +1,6 @@
 import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../test/support/seeded-random.js';
 import { PermanentError } from '../core/errors.js';
 import { differenceHash, hammingDistance, SAME_IMAGE_MAX_DISTANCE } from './perceptual-hash.js';
 
@@ -9,17 +10,6 @@ interface RawImage {
   height: number;
 }
 
-/** A fixed-seed PRNG (mulberry32), so that every run draws the same scene. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const SCENE_WIDTH = 800;
 const SCENE_HEIGHT = 600;

@@ -28,9 +28,7 @@ export class MediaRepository {
 
   /** Records (or re-records, on a re-run) one image's extraction. */
   async record(extraction: MediaExtraction): Promise<Media> {
-    const values = {
-      post_id: extraction.postId,
-      position: extraction.position,
+    const changes = {
       source_url: extraction.sourceUrl,
       status: extraction.status,
       content_sha256: extraction.contentSha256 ?? null,
@@ -43,10 +41,9 @@ export class MediaRepository {
       metadata: JSON.stringify(extraction.metadata ?? {}),
       error: extraction.error ?? null,
     };
-    const { post_id: _postId, position: _position, ...changes } = values;
     return this.db
       .insertInto('media')
-      .values(values)
+      .values({ post_id: extraction.postId, position: extraction.position, ...changes })
       .onConflict((conflict) => conflict.columns(['post_id', 'position']).doUpdateSet(changes))
       .returningAll()
       .executeTakeFirstOrThrow();
