@@ -25,6 +25,15 @@ describe('loadConfig', () => {
         policyFile: undefined,
         database: { url: undefined, poolMax: 10, connectTimeoutMs: 5_000, statementTimeoutMs: 60_000 },
         server: { host: '127.0.0.1', port: 8080, readinessTimeoutMs: 2_000, shutdownTimeoutMs: 10_000 },
+        ocr: {
+          langPath: undefined,
+          languages: ['eng', 'pol', 'rus', 'ukr', 'ell'],
+          workers: 0,
+          maxImageBytes: 20_971_520,
+          maxImagePixels: 40_000_000,
+          imageTimeoutMs: 60_000,
+          recycleAfterImages: 200,
+        },
       });
     });
 
@@ -58,6 +67,13 @@ describe('loadConfig', () => {
           PORT: '9090',
           READINESS_TIMEOUT_MS: '500',
           SHUTDOWN_TIMEOUT_MS: '30000',
+          OCR_LANG_PATH: 'tessdata',
+          OCR_LANGUAGES: 'ell+eng',
+          OCR_WORKERS: '3',
+          OCR_MAX_IMAGE_BYTES: '1048576',
+          OCR_MAX_IMAGE_PIXELS: '12000000',
+          OCR_IMAGE_TIMEOUT_MS: '5000',
+          OCR_RECYCLE_AFTER_IMAGES: '50',
         },
         CWD,
       );
@@ -74,7 +90,22 @@ describe('loadConfig', () => {
           statementTimeoutMs: 0,
         },
         server: { host: '0.0.0.0', port: 9090, readinessTimeoutMs: 500, shutdownTimeoutMs: 30_000 },
+        ocr: {
+          langPath: '/srv/overshare/tessdata',
+          languages: ['ell', 'eng'],
+          workers: 3,
+          maxImageBytes: 1_048_576,
+          maxImagePixels: 12_000_000,
+          imageTimeoutMs: 5_000,
+          recycleAfterImages: 50,
+        },
       });
+    });
+
+    it('refuses OCR languages that are not tesseract codes joined by "+", naming the variable', () => {
+      expect(() => loadConfig({ OCR_LANGUAGES: 'en,ru' }, CWD)).toThrow(/OCR_LANGUAGES must be tesseract language codes joined by "\+"/u);
+      expect(() => loadConfig({ OCR_LANGUAGES: 'eng+../x' }, CWD)).toThrow(/OCR_LANGUAGES/u);
+      expect(() => loadConfig({ OCR_MAX_IMAGE_PIXELS: '10' }, CWD)).toThrow(/OCR_MAX_IMAGE_PIXELS must be a whole number from 10000/u);
     });
 
     it('resolves a relative OVERSHARE_DATA_DIR against cwd', () => {
@@ -220,6 +251,13 @@ describe('CONFIG_VARIABLES', () => {
       'PORT',
       'READINESS_TIMEOUT_MS',
       'SHUTDOWN_TIMEOUT_MS',
+      'OCR_LANG_PATH',
+      'OCR_LANGUAGES',
+      'OCR_WORKERS',
+      'OCR_MAX_IMAGE_BYTES',
+      'OCR_MAX_IMAGE_PIXELS',
+      'OCR_IMAGE_TIMEOUT_MS',
+      'OCR_RECYCLE_AFTER_IMAGES',
     ]);
   });
 });
