@@ -114,6 +114,26 @@ describe('createOcrEngine', () => {
     expect(result.metadata.gps?.[1]).toBeCloseTo(-21.5, 3);
   });
 
+  it('reads a large picture shrunk, and gives its boxes in the original pixels', async () => {
+    const small = await createOcrEngine({ workers: 1, configureSharp: false, maxWorkingPixels: 400_000 });
+    try {
+      const poster = await renderTextImage({ lines: ['Quarterly board review', 'Revenue forecast 12.4 million EUR'], width: 1800, fontSize: 56 });
+      const { width, height } = await sharp(poster).metadata();
+      const result = await small.extract(poster, 'poster.jpg');
+      expect([result.width, result.height]).toEqual([width, height]);
+      // The same poster read at full size (the shared engine does not shrink it) puts the word in the same place.
+      const fullSize = await engine.extract(poster, 'poster-full.jpg');
+      const boxOf = (read: ExtractedImage) => read.words.find((word) => word.text === 'forecast')?.box ?? [0, 0, 0, 0];
+      const [shrunk, full] = [boxOf(result), boxOf(fullSize)];
+      expect(full[2]).toBeGreaterThan(100);
+      shrunk.forEach((value, index) => {
+        expect(Math.abs(value - (full[index] ?? 0))).toBeLessThan(Math.max(8, (full[index] ?? 0) * 0.06));
+      });
+    } finally {
+      await small.close();
+    }
+  });
+
   it('rejects a damaged file with a reason and keeps reading the next image', async () => {
     const page = await renderTextImage({ lines: ['Quarterly numbers, draft 3'] });
     const rejection = await engine.extract(page.subarray(0, page.length / 3), 'cut.jpg').catch((error: unknown) => error);

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { configureSharp, decodeImage, type ImageFormat, type ImageLimits } from './decode-image.js';
+import sharp from 'sharp';
+import { configureSharp, decodeImage, type DecodedImage, type ImageFormat, type ImageLimits } from './decode-image.js';
 import { DEFAULT_OCR_LANGUAGES, findLanguageData } from './find-language-data.js';
 import { fixScriptLookalikes } from './fix-script-lookalikes.js';
 import { readImageMetadata, type ImageMetadata } from './image-metadata.js';
@@ -63,6 +64,12 @@ export interface OcrEngineOptions {
   /** Page segmentation for the page region (see docs/benchmarks.md for the comparison). */
   readonly segmentation?: PageSegmentation;
   /**
+   * Larger images are shrunk to this many pixels before they are read (default 16 MP): a phone's
+   * 48 MP original reads no better than its 16 MP reduction, and its buffers would fill the memory
+   * budget with a few images in flight. Boxes are still given in the original's pixels.
+   */
+  readonly maxWorkingPixels?: number;
+  /**
    * Sets sharp up for untrusted input, process-wide: no cache, one thread per image, and no image
    * loader but JPEG, PNG, WebP and GIF (default true). Tests that draw their images from SVG turn
    * it off.
@@ -80,6 +87,7 @@ export interface OcrEngine {
 export const DEFAULT_IMAGE_LIMITS: ImageLimits = { maxBytes: 20 * 1024 * 1024, maxPixels: 40_000_000, timeoutMs: 60_000 };
 export const DEFAULT_RECYCLE_AFTER = 200;
 const REMEMBERED_IMAGES = 1_000;
+const DEFAULT_MAX_WORKING_PIXELS = 16_000_000;
 const CHOOSE_LANGUAGE_MIN_LETTERS = 150;
 const WORKER_START_TIMEOUT_MS = 60_000;
 
@@ -103,15 +111,17 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
   const preparation: PreparationOptions = { ...DEFAULT_PREPARATION, ...options.preparation };
   const remembered = new Map<string, Remembered>();
 
+  const maxWorkingPixels = options.maxWorkingPixels ?? DEFAULT_MAX_WORKING_PIXELS;
+
   const read = async (bytes: Uint8Array, image: string, started: number): Promise<ExtractedImage> => {
-    const decoded = await decodeImage(bytes, limits, image);
+    const decoded = await shrink(await decodeImage(bytes, limits, image), maxWorkingPixels);
     const decodedAt = performance.now();
     const fingerprint = {
       hash: await differenceHash(decoded.rgb, decoded.width, decoded.height),
       thumbnail: await pictureThumbnail(decoded.rgb, decoded.width, decoded.height),
     };
     const metadata = readImageMetadata(decoded.exif);
-    const base = { image, format: decoded.format, width: decoded.width, height: decoded.height, animated: decoded.animated, hash: fingerprint.hash, metadata };
+    const base = { image, format: decoded.format, width: decoded.originalWidth, height: decoded.originalHeight, animated: decoded.animated, hash: fingerprint.hash, metadata };
 
     const earlier = findSame(remembered, fingerprint);
     if (earlier !== undefined) return reuse(earlier.result, base, { decode: decodedAt - started, prepare: 0, ocr: 0 });
@@ -121,7 +131,7 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
   };
 
   const readText = async (
-    decoded: { rgb: Buffer; width: number; height: number },
+    decoded: WorkingImage,
     base: Omit<ExtractedImage, 'gate' | 'text' | 'words' | 'duplicateOf' | 'timingsMs'>,
     started: number,
     decodedAt: number,
@@ -146,7 +156,7 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
       const firstLine = words.length === 0 ? 0 : (words[words.length - 1]?.line ?? 0) + 1;
       for (const word of recognized) {
         if (isNoise(word)) continue;
-        words.push({ text: word.text, box: region.toOriginal(word.x0, word.y0, word.x1, word.y1), confidence: word.confidence, line: firstLine + word.line });
+        words.push({ text: word.text, box: toOriginalPixels(region.toOriginal(word.x0, word.y0, word.x1, word.y1), decoded), confidence: word.confidence, line: firstLine + word.line });
       }
     }
     const fixed = fixScriptLookalikes(words);
@@ -166,6 +176,38 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
       await Promise.all([pool.close(), detector?.close()]);
     },
   };
+}
+
+interface WorkingImage {
+  readonly format: ImageFormat;
+  readonly rgb: Buffer;
+  readonly width: number;
+  readonly height: number;
+  readonly originalWidth: number;
+  readonly originalHeight: number;
+  readonly animated: boolean;
+  readonly exif: Buffer | undefined;
+}
+
+async function shrink(decoded: DecodedImage, maxPixels: number): Promise<WorkingImage> {
+  const original = { ...decoded, originalWidth: decoded.width, originalHeight: decoded.height };
+  if (decoded.width * decoded.height <= maxPixels) return original;
+  const ratio = Math.sqrt(maxPixels / (decoded.width * decoded.height));
+  const width = Math.max(1, Math.floor(decoded.width * ratio));
+  const height = Math.max(1, Math.floor(decoded.height * ratio));
+  const rgb = await sharp(decoded.rgb, { raw: { width: decoded.width, height: decoded.height, channels: 3 } })
+    .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
+    .raw()
+    .toBuffer();
+  return { ...original, rgb, width, height };
+}
+
+/** A box in the working image's pixels, in the original image's. */
+function toOriginalPixels(box: [number, number, number, number], image: WorkingImage): [number, number, number, number] {
+  if (image.width === image.originalWidth && image.height === image.originalHeight) return box;
+  const sx = image.originalWidth / image.width;
+  const sy = image.originalHeight / image.height;
+  return [Math.floor(box[0] * sx), Math.floor(box[1] * sy), Math.ceil(box[2] * sx), Math.ceil(box[3] * sy)];
 }
 
 interface Remembered extends PictureFingerprint {
