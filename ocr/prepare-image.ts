@@ -146,7 +146,7 @@ async function regionOf(kind: OcrRegion['kind'], image: GrayImage, { layout, rat
   let scale = letterHeight > 0 && options.targetLetterHeight > 0 ? Math.max(0.5, Math.min(3, options.targetLetterHeight / letterHeight)) : 1;
 
   const flattened = await flattenLighting(image, crop, lightOnDark(layout), options.flattenLighting);
-  if (options.cropToLines) blankAwayFromLines(flattened, crop, layout.lines, ratio);
+  if (options.cropToLines && layout.lines.length > 0) blankAwayFromLines(flattened, crop, layout.lines, ratio);
   const rotated = angle === 0
     ? { data: flattened, info: { width: crop.width, height: crop.height } }
     : await sharp(flattened, { raw: { width: crop.width, height: crop.height, channels: 1 } })
