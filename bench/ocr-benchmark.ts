@@ -174,7 +174,7 @@ async function measureOvershare(samples: readonly PhotoSample[], warmUp: readonl
 }
 
 /** Reads every sample with at most `inFlight` reads pending; a failed read becomes an empty reading with its error. */
-async function readAll(
+export async function readAll(
   samples: readonly PhotoSample[],
   inFlight: number,
   read: (sample: PhotoSample) => Promise<ImageReading['words']>,

@@ -1,7 +1,8 @@
 import sharp from 'sharp';
 import { createOcrEngine, type OcrEngineOptions } from '../ocr/ocr-engine.js';
 import { DEFAULT_PREPARATION, prepareImage } from '../ocr/prepare-image.js';
-import { generatePhotoCorpus, type PhotoSample } from './ocr-photo-corpus.js';
+import { readAll } from './ocr-benchmark.js';
+import { generatePhotoCorpus } from './ocr-photo-corpus.js';
 import { scoreReading, summarize } from './ocr-scoring.js';
 import { corpusRuleSet } from './rules-corpus.js';
 
@@ -57,10 +58,10 @@ export async function runOcrVariants(options: { images: number; seed?: number; l
       for (const sample of warmUp) await engine.extract(sample.bytes, `warm-up-${sample.id}`);
       const cpuBefore = process.cpuUsage();
       const started = performance.now();
-      const readings = await readAll(samples, (sample) => engine.extract(sample.bytes, sample.id).then((result) => result.words));
+      const readings = await readAll(samples, 4, async (sample) => (await engine.extract(sample.bytes, sample.id)).words);
       const seconds = (performance.now() - started) / 1000;
       const cpu = process.cpuUsage(cpuBefore);
-      const summary = summarize(samples.map((sample, index) => scoreReading(ruleSet, sample, readings[index] ?? { id: sample.id, words: [] })));
+      const summary = summarize(samples.map((sample, index) => scoreReading(ruleSet, sample, readings[index] ?? { id: sample.id, words: [], error: 'no reading' })));
       rows.push({
         variant,
         imagesPerS: samples.length / seconds,
@@ -98,23 +99,4 @@ export async function runGateBenchmark(options: { images: number; seed?: number 
     }
   }
   return { images: samples.length, byKind, documentRecall: documents === 0 ? 1 : documentsPassed / documents, meanGateMs: gateMs / samples.length };
-}
-
-async function readAll<T>(samples: readonly PhotoSample[], read: (sample: PhotoSample) => Promise<T>): Promise<({ id: string; words: T } | undefined)[]> {
-  const results = new Array<{ id: string; words: T } | undefined>(samples.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < samples.length) {
-      const index = next;
-      next += 1;
-      const sample = samples[index];
-      if (sample === undefined) continue;
-      results[index] = await read(sample).then(
-        (words) => ({ id: sample.id, words }),
-        () => undefined,
-      );
-    }
-  };
-  await Promise.all([lane(), lane(), lane(), lane()]);
-  return results;
 }
