@@ -134,6 +134,21 @@ describe('createOcrEngine', () => {
     }
   });
 
+  // Six lines: enough letters (150) for the engine to read a sample before the page.
+  it('with chooseLanguage, reads a page in the language a sample of its lines shows', async () => {
+    const choosing = await createOcrEngine({ workers: 1, configureSharp: false, chooseLanguage: true });
+    try {
+      const page = await renderTextImage({
+        lines: ['Строго конфиденциально: бюджет проекта', 'Команда пришлёт обновлённый план после', 'совещания в пятницу, цифры предварительные', 'Затверждённый бюджет составляет 4 200 000 EUR', 'Риски ведутся в реестре и пересматриваются', 'ежемесячно, ответственные указаны в таблице'],
+      });
+      const result = await choosing.extract(page, 'ru.jpg');
+      expect(result.text).toContain('конфиденциально');
+      expect(result.text).toContain('4 200 000 EUR');
+    } finally {
+      await choosing.close();
+    }
+  });
+
   it('rejects a damaged file with a reason and keeps reading the next image', async () => {
     const page = await renderTextImage({ lines: ['Quarterly numbers, draft 3'] });
     const rejection = await engine.extract(page.subarray(0, page.length / 3), 'cut.jpg').catch((error: unknown) => error);

@@ -108,7 +108,7 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
     chooseLanguage ? TesseractPool.start({ ...poolOptions, size: 1 }) : undefined,
   ]);
   const segmentation = options.segmentation ?? '11';
-  const preparation: PreparationOptions = { ...DEFAULT_PREPARATION, ...options.preparation };
+  const preparation: PreparationOptions = { ...DEFAULT_PREPARATION, cutLanguageSample: chooseLanguage, ...options.preparation };
   const remembered = new Map<string, Remembered>();
 
   const maxWorkingPixels = options.maxWorkingPixels ?? DEFAULT_MAX_WORKING_PIXELS;

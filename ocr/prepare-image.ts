@@ -54,6 +54,8 @@ export interface PreparationOptions {
   readonly separateRedInk: boolean;
   /** Crop to the text found and paint paper over what lies away from its lines. */
   readonly cropToLines: boolean;
+  /** Cut the longest lines out as `sample`, for choosing the page's languages (see choose-languages.ts). */
+  readonly cutLanguageSample: boolean;
 }
 
 export const DEFAULT_PREPARATION: PreparationOptions = {
@@ -64,7 +66,8 @@ export const DEFAULT_PREPARATION: PreparationOptions = {
   flattenLighting: true,
   separateRedInk: true,
   cropToLines: true,
-};
+  cutLanguageSample: false,
+}
 
 export async function prepareImage(rgb: Buffer, width: number, height: number, options: PreparationOptions = DEFAULT_PREPARATION): Promise<PreparedImage> {
   const { gray, redChannel, redInk, redPixels } = splitRedInk(rgb, width, height);
@@ -194,7 +197,7 @@ async function regionOf(kind: OcrRegion['kind'], image: GrayImage, { layout, rat
     const ry = -dx * sin + dy * cos + rotatedHeight / 2;
     return [(rx * outWidth) / rotatedWidth, (ry * outHeight) / rotatedHeight];
   };
-  const sampleBox = sampleOf(layout.lines, ratio, toOutput, outWidth, outHeight);
+  const sampleBox = options.cutLanguageSample ? sampleOf(layout.lines, ratio, toOutput, outWidth, outHeight) : undefined;
   const sample = sampleBox === undefined ? undefined : await asPng(sharp(resized, { raw: { width: outWidth, height: outHeight, channels: 1 } }).extract(sampleBox));
   return { kind, png, toOriginal, angle, scale, sample, letters: layout.letters };
 }
