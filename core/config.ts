@@ -39,6 +39,10 @@ const urlWithScheme = (schemes: readonly string[]) =>
       .optional(),
   );
 
+const LANGUAGE_CODE = '[a-z]{3}(?:_[a-z]+)?';
+/** One tesseract language code: `eng`, `ell`, `chi_sim`. */
+export const TESSERACT_LANGUAGE_CODE = new RegExp(`^${LANGUAGE_CODE}$`, 'u');
+
 const environmentSchema = z.object({
   NODE_ENV: z.preprocess(unsetIfEmpty, z.enum(['production', 'development', 'test']).default('production')),
   LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
@@ -58,7 +62,7 @@ const environmentSchema = z.object({
     z
       .string()
       .trim()
-      .regex(/^[a-z]{3}(?:_[a-z]+)?(?:\+[a-z]{3}(?:_[a-z]+)?)*$/u, { error: 'must be tesseract language codes joined by "+", such as eng+pol+rus+ukr+ell' })
+      .regex(new RegExp(`^${LANGUAGE_CODE}(?:\\+${LANGUAGE_CODE})*$`, 'u'), { error: 'must be tesseract language codes joined by "+", such as eng+pol+rus+ukr+ell' })
       .default('eng+pol+rus+ukr+ell'),
   ),
   OCR_WORKERS: wholeNumber(0, 64, 0),

@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
+import { TESSERACT_LANGUAGE_CODE } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 
 /**
@@ -25,14 +26,13 @@ const SYSTEM_FOLDERS = [
   '/opt/homebrew/share/tessdata',
 ];
 
-const LANGUAGE_CODE = /^[a-z]{3}(?:_[a-z]+)?$/u;
 
 /**
  * The folder holding `<lang>.traineddata` for every language: the configured one
  * (`OCR_LANG_PATH`) or the first system folder that has them all.
  */
 export function findLanguageData(languages: readonly string[], configuredFolder?: string): string {
-  const badCodes = languages.filter((language) => !LANGUAGE_CODE.test(language));
+  const badCodes = languages.filter((language) => !TESSERACT_LANGUAGE_CODE.test(language));
   if (badCodes.length > 0) {
     throw new ConfigError(
       `OCR_LANGUAGES has ${badCodes.map((code) => JSON.stringify(code)).join(', ')}, which ${badCodes.length === 1 ? 'is not a' : 'are not'} tesseract language code${badCodes.length === 1 ? '' : 's'}: use three-letter codes joined by "+", such as eng+pol+rus+ukr+ell.`,
