@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { escapeXml } from '../../bench/ocr-svg-text.js';
 
 /**
  * Renders lines of text as a photo-like image for OCR tests: dark text on paper, optionally rotated
@@ -17,7 +18,6 @@ export interface TextImageOptions {
   readonly exif?: Record<string, Record<string, string>>;
 }
 
-const escapeXml = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
 export async function renderTextImage(options: TextImageOptions): Promise<Buffer> {
   const width = options.width ?? 1000;

@@ -29,3 +29,21 @@ export function testRuleSet(
     ...(options.documents !== undefined ? { documents: options.documents } : {}),
   });
 }
+
+/** One rule as a YAML list item: the required fields, then `extra` lines (4-space indented) as its matcher; examples added unless `extra` has them. */
+export function testRule(id: string, extra = '    phrases: [confidential]\n'): string {
+  return (
+    `  - id: ${id}\n` +
+    '    title: A test rule\n' +
+    '    category: marking\n' +
+    '    severity: high\n' +
+    '    languages: [any]\n' +
+    extra +
+    (extra.includes('examples:') ? '' : '    examples: {leak: [CONFIDENTIAL], clean: [hello]}\n')
+  );
+}
+
+/** A pack file's text holding `rules` (from testRule). */
+export function testPack(name: string, ...rules: string[]): string {
+  return `pack: ${name}\ndescription: Test pack.\nrules:\n${rules.join('')}`;
+}
