@@ -1,8 +1,8 @@
 /**
  * Picks tesseract's languages for a page from a sample of it. Tesseract retries every doubtful word
- * in each language it has loaded, so reading in five languages costs about three times reading in
- * one — even with the right language first, since a photographed page has many doubtful words
- * (docs/benchmarks.md). So the page's longest lines are read first in all five, and the page is
+ * in each language it has loaded, so reading in five languages cost two to three times reading in
+ * one in development checks — even with the right language first, since a photographed page has
+ * many doubtful words. Whether choosing pays depends on the feed (docs/benchmarks.md). So the page's longest lines are read first in all five, and the page is
  * then read in its own language, with English beside the non-Latin ones for the code names,
  * hosts, keys and currency codes such pages carry.
  */

@@ -10,8 +10,8 @@ import { ConfigError } from '../core/errors.js';
  * One folder holds every language because tesseract.js takes a single `langPath` per worker (its
  * `{ code, data }` form passes the bytes as the language name in 7.0.0). Debian's
  * `tesseract-ocr-<lang>` packages are the default source: they have all five languages
- * (`@tesseract.js-data` has no Russian) and their LSTM-only "fast" models read as well as
- * `best_int` and faster (docs/benchmarks.md).
+ * (`@tesseract.js-data` has no Russian), and their LSTM-only "fast" models were reported to read
+ * as well as `best_int` and faster (the issue's measurement, not re-run here).
  */
 
 /** The languages overshare reads by default: English, Polish, Russian, Ukrainian, Greek. */
