@@ -46,7 +46,7 @@ module.exports = {
       name: 'puppeteer-only-in-crawler',
       severity: 'error',
       from: { pathNot: '^crawler/' },
-      to: { path: 'node_modules/puppeteer' },
+      to: { path: 'node_modules/puppeteer(-core)?/' },
     },
     {
       name: 'sharp-and-tesseract-only-in-ocr',

@@ -34,6 +34,25 @@ describe('loadConfig', () => {
           imageTimeoutMs: 60_000,
           recycleAfterImages: 200,
         },
+        crawl: {
+          chromePath: undefined,
+          allowedPrivateHosts: [],
+          baseUrls: {},
+          userAgent: undefined,
+          requestTimeoutMs: 30_000,
+          navigationTimeoutMs: 45_000,
+          maxPageBytes: 10_485_760,
+          maxMediaBytes: 20_971_520,
+          maxRedirects: 5,
+          retries: 4,
+          backoffBaseMs: 1_000,
+          maxRetryWaitMs: 300_000,
+          concurrencyPerPlatform: 4,
+          requestsPerSecond: 2,
+          backfillPosts: 200,
+          browserPages: 2,
+          browserRecycleAfterPages: 100,
+        },
       });
     });
 
@@ -74,6 +93,23 @@ describe('loadConfig', () => {
           OCR_MAX_IMAGE_PIXELS: '12000000',
           OCR_IMAGE_TIMEOUT_MS: '5000',
           OCR_RECYCLE_AFTER_IMAGES: '50',
+          CHROME_PATH: '/opt/chrome/chrome',
+          CRAWL_ALLOWED_PRIVATE_HOSTS: ' 127.0.0.1, fixture.test ,10.0.0.0/8,::1',
+          CRAWL_BASE_URLS: 'mastodon=https://mastodon.example,bluesky=http://127.0.0.1:9000/bsky',
+          CRAWL_USER_AGENT: 'overshare-test',
+          CRAWL_REQUEST_TIMEOUT_MS: '1000',
+          CRAWL_NAVIGATION_TIMEOUT_MS: '2000',
+          CRAWL_MAX_PAGE_BYTES: '65536',
+          CRAWL_MAX_MEDIA_BYTES: '131072',
+          CRAWL_MAX_REDIRECTS: '2',
+          CRAWL_RETRIES: '1',
+          CRAWL_BACKOFF_BASE_MS: '10',
+          CRAWL_MAX_RETRY_WAIT_MS: '5000',
+          CRAWL_CONCURRENCY_PER_PLATFORM: '8',
+          CRAWL_REQUESTS_PER_SECOND: '50',
+          CRAWL_BACKFILL_POSTS: '20',
+          CRAWL_BROWSER_PAGES: '3',
+          CRAWL_BROWSER_RECYCLE_AFTER_PAGES: '10',
         },
         CWD,
       );
@@ -99,7 +135,34 @@ describe('loadConfig', () => {
           imageTimeoutMs: 5_000,
           recycleAfterImages: 50,
         },
+        crawl: {
+          chromePath: '/opt/chrome/chrome',
+          allowedPrivateHosts: ['127.0.0.1', 'fixture.test', '10.0.0.0/8', '::1'],
+          baseUrls: { mastodon: 'https://mastodon.example', bluesky: 'http://127.0.0.1:9000/bsky' },
+          userAgent: 'overshare-test',
+          requestTimeoutMs: 1_000,
+          navigationTimeoutMs: 2_000,
+          maxPageBytes: 65_536,
+          maxMediaBytes: 131_072,
+          maxRedirects: 2,
+          retries: 1,
+          backoffBaseMs: 10,
+          maxRetryWaitMs: 5_000,
+          concurrencyPerPlatform: 8,
+          requestsPerSecond: 50,
+          backfillPosts: 20,
+          browserPages: 3,
+          browserRecycleAfterPages: 10,
+        },
       });
+    });
+
+    it('refuses allowed private hosts and base URLs it cannot read, naming the variable', () => {
+      expect(() => loadConfig({ CRAWL_ALLOWED_PRIVATE_HOSTS: '127.0.0.1,http://x' }, CWD)).toThrow(
+        /CRAWL_ALLOWED_PRIVATE_HOSTS must be host names, IP addresses or CIDR ranges/u,
+      );
+      expect(() => loadConfig({ CRAWL_BASE_URLS: 'mastodon:https://x' }, CWD)).toThrow(/CRAWL_BASE_URLS must be platform=URL pairs/u);
+      expect(loadConfig({}, CWD).crawl.allowedPrivateHosts).toEqual([]);
     });
 
     it('refuses OCR languages that are not tesseract codes joined by "+", naming the variable', () => {
@@ -258,6 +321,23 @@ describe('CONFIG_VARIABLES', () => {
       'OCR_MAX_IMAGE_PIXELS',
       'OCR_IMAGE_TIMEOUT_MS',
       'OCR_RECYCLE_AFTER_IMAGES',
+      'CHROME_PATH',
+      'CRAWL_ALLOWED_PRIVATE_HOSTS',
+      'CRAWL_BASE_URLS',
+      'CRAWL_USER_AGENT',
+      'CRAWL_REQUEST_TIMEOUT_MS',
+      'CRAWL_NAVIGATION_TIMEOUT_MS',
+      'CRAWL_MAX_PAGE_BYTES',
+      'CRAWL_MAX_MEDIA_BYTES',
+      'CRAWL_MAX_REDIRECTS',
+      'CRAWL_RETRIES',
+      'CRAWL_BACKOFF_BASE_MS',
+      'CRAWL_MAX_RETRY_WAIT_MS',
+      'CRAWL_CONCURRENCY_PER_PLATFORM',
+      'CRAWL_REQUESTS_PER_SECOND',
+      'CRAWL_BACKFILL_POSTS',
+      'CRAWL_BROWSER_PAGES',
+      'CRAWL_BROWSER_RECYCLE_AFTER_PAGES',
     ]);
   });
 });

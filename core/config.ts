@@ -43,6 +43,9 @@ const LANGUAGE_CODE = '[a-z]{3}(?:_[a-z]+)?';
 /** One tesseract language code: `eng`, `ell`, `chi_sim`. */
 export const TESSERACT_LANGUAGE_CODE = new RegExp(`^${LANGUAGE_CODE}$`, 'u');
 
+// One entry of CRAWL_ALLOWED_PRIVATE_HOSTS: a host name, an IPv4/IPv6 address or a CIDR range.
+const ALLOWED_HOST_ENTRY = /^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?|[0-9a-f:.]+(?:\/\d{1,3})?)$/iu;
+
 const environmentSchema = z.object({
   NODE_ENV: z.preprocess(unsetIfEmpty, z.enum(['production', 'development', 'test']).default('production')),
   LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
@@ -70,6 +73,37 @@ const environmentSchema = z.object({
   OCR_MAX_IMAGE_PIXELS: wholeNumber(10_000, 500_000_000, 40_000_000),
   OCR_IMAGE_TIMEOUT_MS: wholeNumber(1_000, 3_600_000, 60_000),
   OCR_RECYCLE_AFTER_IMAGES: wholeNumber(1, 1_000_000, 200),
+  CHROME_PATH: z.preprocess(unsetIfEmpty, z.string().optional()),
+  CRAWL_ALLOWED_PRIVATE_HOSTS: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .default('')
+      .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+      .pipe(z.array(z.string().regex(ALLOWED_HOST_ENTRY, { error: 'must be host names, IP addresses or CIDR ranges separated by commas' }))),
+  ),
+  CRAWL_BASE_URLS: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .default('')
+      .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+      .pipe(z.array(z.string().regex(/^[a-z]+=https?:\/\/\S+$/u, { error: 'must be platform=URL pairs separated by commas, such as mastodon=https://mastodon.example' }))),
+  ),
+  CRAWL_USER_AGENT: z.preprocess(unsetIfEmpty, z.string().optional()),
+  CRAWL_REQUEST_TIMEOUT_MS: wholeNumber(100, 600_000, 30_000),
+  CRAWL_NAVIGATION_TIMEOUT_MS: wholeNumber(100, 600_000, 45_000),
+  CRAWL_MAX_PAGE_BYTES: wholeNumber(1_024, 500_000_000, 10_485_760),
+  CRAWL_MAX_MEDIA_BYTES: wholeNumber(1_024, 500_000_000, 20_971_520),
+  CRAWL_MAX_REDIRECTS: wholeNumber(0, 20, 5),
+  CRAWL_RETRIES: wholeNumber(0, 20, 4),
+  CRAWL_BACKOFF_BASE_MS: wholeNumber(1, 600_000, 1_000),
+  CRAWL_MAX_RETRY_WAIT_MS: wholeNumber(0, 3_600_000, 300_000),
+  CRAWL_CONCURRENCY_PER_PLATFORM: wholeNumber(1, 256, 4),
+  CRAWL_REQUESTS_PER_SECOND: wholeNumber(1, 10_000, 2),
+  CRAWL_BACKFILL_POSTS: wholeNumber(1, 100_000, 200),
+  CRAWL_BROWSER_PAGES: wholeNumber(1, 32, 2),
+  CRAWL_BROWSER_RECYCLE_AFTER_PAGES: wholeNumber(1, 100_000, 100),
 });
 
 /** Every setting overshare reads from the environment, with units in the names. */
@@ -106,6 +140,32 @@ export interface Config {
     maxImagePixels: number;
     imageTimeoutMs: number;
     recycleAfterImages: number;
+  };
+  crawl: {
+    /** Chrome or Chromium executable; unset means the usual system paths are searched. */
+    chromePath: string | undefined;
+    /** Host names, IPs and CIDR ranges the address guard lets through although private (tests only). */
+    allowedPrivateHosts: string[];
+    /** Base URL per platform (`mastodon` → `https://mastodon.example`), overriding the public default. */
+    baseUrls: Record<string, string>;
+    /** User-Agent of every crawler request; unset means `overshare/<version>`. */
+    userAgent: string | undefined;
+    requestTimeoutMs: number;
+    navigationTimeoutMs: number;
+    maxPageBytes: number;
+    maxMediaBytes: number;
+    maxRedirects: number;
+    /** Retries of a transient failure (429, 5xx, timeout), with exponential backoff and jitter. */
+    retries: number;
+    backoffBaseMs: number;
+    /** A server asking us to wait longer than this fails the request as transient instead. */
+    maxRetryWaitMs: number;
+    concurrencyPerPlatform: number;
+    requestsPerSecond: number;
+    /** Posts collected on an account's first scan (no cursor yet). */
+    backfillPosts: number;
+    browserPages: number;
+    browserRecycleAfterPages: number;
   };
 }
 
@@ -160,6 +220,25 @@ export function loadConfig(
       maxImagePixels: env.OCR_MAX_IMAGE_PIXELS,
       imageTimeoutMs: env.OCR_IMAGE_TIMEOUT_MS,
       recycleAfterImages: env.OCR_RECYCLE_AFTER_IMAGES,
+    },
+    crawl: {
+      chromePath: env.CHROME_PATH,
+      allowedPrivateHosts: env.CRAWL_ALLOWED_PRIVATE_HOSTS,
+      baseUrls: Object.fromEntries(env.CRAWL_BASE_URLS.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
+      userAgent: env.CRAWL_USER_AGENT,
+      requestTimeoutMs: env.CRAWL_REQUEST_TIMEOUT_MS,
+      navigationTimeoutMs: env.CRAWL_NAVIGATION_TIMEOUT_MS,
+      maxPageBytes: env.CRAWL_MAX_PAGE_BYTES,
+      maxMediaBytes: env.CRAWL_MAX_MEDIA_BYTES,
+      maxRedirects: env.CRAWL_MAX_REDIRECTS,
+      retries: env.CRAWL_RETRIES,
+      backoffBaseMs: env.CRAWL_BACKOFF_BASE_MS,
+      maxRetryWaitMs: env.CRAWL_MAX_RETRY_WAIT_MS,
+      concurrencyPerPlatform: env.CRAWL_CONCURRENCY_PER_PLATFORM,
+      requestsPerSecond: env.CRAWL_REQUESTS_PER_SECOND,
+      backfillPosts: env.CRAWL_BACKFILL_POSTS,
+      browserPages: env.CRAWL_BROWSER_PAGES,
+      browserRecycleAfterPages: env.CRAWL_BROWSER_RECYCLE_AFTER_PAGES,
     },
   };
 }
