@@ -4,7 +4,7 @@ import type { AdapterContext, BrowserTabs, PageFetcher } from '../../crawler/pla
 /**
  * A bare adapter context for an adapter's own tests against the fixture server: plain `fetch`,
  * no guard, no politeness, no retries (the crawler core adds those, and its tests cover them).
- * Redirects are returned, not followed, as the guarded fetcher returns them after its own checks.
+ * Redirects are followed, as the guarded fetcher follows them after checking each one.
  */
 export function plainPageFetcher(): PageFetcher {
   return {
