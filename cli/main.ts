@@ -4,6 +4,7 @@ import { CONFIG_VARIABLES } from '../core/config.js';
 import { OvershareError } from '../core/errors.js';
 import { OVERSHARE_VERSION } from '../core/version.js';
 import { analyzeCommand } from './commands/analyze-command.js';
+import { collectCommand } from './commands/collect-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { policyCommand } from './commands/policy-command.js';
 import { rulesCommand } from './commands/rules-command.js';
@@ -23,6 +24,7 @@ function buildProgram(): Command {
     .addCommand(migrateCommand())
     .addCommand(policyCommand())
     .addCommand(analyzeCommand())
+    .addCommand(collectCommand())
     .addCommand(rulesCommand());
   exitOverrideEverywhere(program);
   return program;

@@ -144,6 +144,13 @@ export interface AdapterContext {
   signal: AbortSignal;
 }
 
+/** Where the last scan of an account stopped: its newest post. Stored with the account. */
+export interface AccountCursor {
+  externalId: string;
+  /** ISO 8601 UTC. */
+  publishedAt: string;
+}
+
 /** What the adapter is asked for: one page of one account. */
 export interface PageRequest {
   account: AccountRef;
@@ -151,6 +158,13 @@ export interface PageRequest {
   baseUrl: string;
   /** Undefined for the newest page; else a token this adapter returned as `nextPage`. */
   pageToken: string | undefined;
+  /**
+   * The newest post the last scan saw, when there was one. An adapter may use it to make a
+   * rescan cheap — ask the server only for newer posts (Mastodon `since_id`, Telegram `?after=`,
+   * WordPress `after=`) or send `If-Modified-Since` for a feed. It need not: `collectPosts`
+   * drops old posts and stops paging by itself.
+   */
+  cursor?: AccountCursor;
 }
 
 /** One platform. Throw PlatformBlockedError for login walls, captchas and block pages; NotFoundError for a missing account. */

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
+import type { AdapterContext, CollectedPost, FeedPage, PageRequest, PlatformAdapter, TextResponse } from '../../platform-adapter.js';
+import { parseFeed, sniffFeedFormat } from '../rss/parse-feed.js';
+import { readFeed } from '../rss/read-feed.js';
+import { mastodonStatusSchema, mastodonStatusToPost } from './mastodon-status-to-post.js';
+import { resolveMastodonAccount, type MastodonAccountAddress } from './resolve-mastodon-account.js';
+
+/**
+ * Mastodon and compatible servers through the public REST API: look the account up, then list its
+ * statuses (40 a page, replies left out, boosts kept), following the `Link: rel="next"` header.
+ * Where the server demands a login for its API (authorized-fetch or limited mode: HTTP 401/403),
+ * the profile's public RSS feed `/@user.rss` is read instead: its newest 20 posts, boosts left out
+ * by the server, no further pages.
+ */
+
+const PAGE_SIZE = 40;
+const JSON_ACCEPT = 'application/json';
+
+const accountSchema = z.object({ id: z.string().min(1), acct: z.string(), username: z.string() });
+const statusesSchema = z.array(mastodonStatusSchema);
+// The page token: the server's own next-page URL.
+const tokenSchema = z.object({ route: z.literal('api'), next: z.string() });
+
+const isLoginDemanded = (status: number): boolean => status === 401 || status === 403;
+
+/** The body of a JSON answer validated by `schema`; PermanentError naming the URL otherwise, never a TypeError. */
+const readJson = <T>(response: TextResponse, schema: z.ZodType<T>, what: string): T => {
+  let body: unknown;
+  try {
+    body = JSON.parse(response.text);
+  } catch (error) {
+    throw new PermanentError(`mastodon: ${response.url} answered ${what} that is not valid JSON; the server may not be Mastodon-compatible`, {
+      cause: error,
+    });
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new PermanentError(`mastodon: ${response.url} answered ${what} in an unexpected shape (${parsed.error.issues[0]?.message ?? 'invalid'})`, {
+      cause: parsed.error,
+    });
+  }
+  return parsed.data;
+};
+
+const unexpectedStatus = (response: TextResponse): PermanentError =>
+  new PermanentError(`mastodon: ${response.url} answered HTTP ${response.status}; check the account's handle and base URL`);
+
+/** The rel="next" URL of a Link header; undefined when there is none. */
+export function nextLinkUrl(header: string | undefined): string | undefined {
+  for (const match of (header ?? '').matchAll(/<([^>]*)>\s*((?:;\s*[^;,]+)*)/gu)) {
+    const rel = /;\s*rel\s*=\s*"?([^";]+)"?/iu.exec(match[2] ?? '')?.[1];
+    if (rel?.toLowerCase().split(/\s+/u).includes('next') === true) return match[1];
+  }
+  return undefined;
+}
+
+/** `url` when it is on the server's own origin; a Link or token pointing elsewhere is refused. */
+const sameOrigin = (url: string, base: string, baseUrl: string): string => {
+  let parsed: URL;
+  try {
+    parsed = new URL(url, base);
+  } catch (error) {
+    throw new PermanentError(`mastodon: the next-page link ${JSON.stringify(url)} is not a URL`, { cause: error });
+  }
+  if (parsed.origin !== new URL(baseUrl).origin) {
+    throw new PermanentError(`mastodon: the next-page link points to ${parsed.origin}, not to ${new URL(baseUrl).origin}; refusing to follow it`);
+  }
+  return parsed.href;
+};
+
+const readToken = (token: string): z.infer<typeof tokenSchema> => {
+  try {
+    return tokenSchema.parse(JSON.parse(token));
+  } catch (error) {
+    throw new PermanentError('mastodon: the page token is not one this adapter wrote; start the scan again from the newest page', { cause: error });
+  }
+};
+
+/** The profile's RSS feed, for servers that refuse anonymous API calls; `olderThan` keeps only statuses below that id. */
+const readProfileFeed = async (address: MastodonAccountAddress, context: AdapterContext, apiStatus: number, olderThan?: string): Promise<FeedPage> => {
+  const feedUrl = `${address.baseUrl}/@${address.username}.rss`;
+  const response = await readFeed(feedUrl, context);
+  if (response.status < 200 || response.status >= 300 || sniffFeedFormat(response.text) === undefined) {
+    throw new PlatformBlockedError(
+      'mastodon',
+      `${address.baseUrl} requires a login for its API (HTTP ${apiStatus}) and its RSS feed ${feedUrl} answered ${response.status < 300 ? 'with no feed' : `HTTP ${response.status}`}`,
+    );
+  }
+  const posts = parseFeed(response.text, response.url, 'mastodon').map((post): CollectedPost => {
+    // The feed's guid is the status URL, which ends in the status id: the same id the API gives.
+    const id = /\/([A-Za-z0-9]+)\/?$/u.exec(new URL(post.permalink).pathname)?.[1] ?? post.externalId;
+    return { ...post, externalId: id, author: address.acct };
+  });
+  const isOlder = (id: string): boolean => olderThan === undefined || !/^\d+$/u.test(id) || BigInt(id) < BigInt(olderThan);
+  return { posts: posts.filter((post) => isOlder(post.externalId)) };
+};
+
+const statusesPage = async (url: string, address: MastodonAccountAddress, context: AdapterContext): Promise<FeedPage> => {
+  const response = await context.http.getText(url, { accept: JSON_ACCEPT });
+  if (isLoginDemanded(response.status)) {
+    // A server that turned the API off mid-scan: the feed's statuses below this page's max_id.
+    const maxId = new URL(url).searchParams.get('max_id') ?? undefined;
+    return readProfileFeed(address, context, response.status, maxId);
+  }
+  if (response.status === 404 || response.status === 410) throw new NotFoundError('mastodon account', address.acct);
+  if (response.status < 200 || response.status >= 300) throw unexpectedStatus(response);
+  const statuses = readJson(response, statusesSchema, 'a status list');
+  const posts = statuses
+    .map((status) => mastodonStatusToPost(status, response.url))
+    .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
+  const next = statuses.length === 0 ? undefined : nextLinkUrl(response.headers.link);
+  if (next === undefined) return { posts };
+  const nextUrl = sameOrigin(next, response.url, address.baseUrl);
+  return { posts, nextPage: JSON.stringify({ route: 'api', next: nextUrl } satisfies z.infer<typeof tokenSchema>) };
+};
+
+/** Mastodon, Pleroma, Akkoma, GoToSocial and other servers with Mastodon's REST API; RSS where the API wants a login. */
+export const mastodonAdapter: PlatformAdapter = {
+  platform: 'mastodon',
+  route: 'http',
+  defaultBaseUrl: 'https://mastodon.social',
+
+  async fetchPage(request: PageRequest, context): Promise<FeedPage> {
+    const address = resolveMastodonAccount(request.account.handle, request.baseUrl, request.account.baseUrl !== undefined);
+    if (request.pageToken !== undefined) {
+      const token = readToken(request.pageToken);
+      return statusesPage(sameOrigin(token.next, address.baseUrl, address.baseUrl), address, context);
+    }
+
+    const lookupUrl = new URL(`${address.baseUrl}/api/v1/accounts/lookup`);
+    lookupUrl.searchParams.set('acct', address.acct);
+    const lookup = await context.http.getText(lookupUrl, { accept: JSON_ACCEPT });
+    if (isLoginDemanded(lookup.status)) return readProfileFeed(address, context, lookup.status);
+    if (lookup.status === 404 || lookup.status === 410) throw new NotFoundError('mastodon account', address.acct);
+    if (lookup.status < 200 || lookup.status >= 300) throw unexpectedStatus(lookup);
+    const account = readJson(lookup, accountSchema, 'an account');
+
+    const statusesUrl = new URL(`${address.baseUrl}/api/v1/accounts/${encodeURIComponent(account.id)}/statuses`);
+    statusesUrl.searchParams.set('limit', String(PAGE_SIZE));
+    statusesUrl.searchParams.set('exclude_replies', 'true');
+    // A rescan asks only for what is newer than the last scan's newest status (ids are numeric on Mastodon).
+    const sinceId = request.cursor?.externalId;
+    if (sinceId !== undefined && /^\d+$/u.test(sinceId)) statusesUrl.searchParams.set('since_id', sinceId);
+    return statusesPage(statusesUrl.href, { ...address, acct: account.acct }, context);
+  },
+};

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { PermanentError } from '../../../core/errors.js';
+import type { CollectedMedia, CollectedPost } from '../../platform-adapter.js';
+import { absoluteHttpUrl } from '../rss/absolute-http-url.js';
+import { htmlToText } from '../rss/html-to-text.js';
+
+/**
+ * The parts of Mastodon's Status entity (docs.joinmastodon.org/entities/Status) overshare reads;
+ * Pleroma, Akkoma, GoToSocial and other compatible servers send the same shape.
+ */
+
+const mediaAttachmentSchema = z.object({
+  type: z.string(),
+  url: z.string().nullish(),
+  remote_url: z.string().nullish(),
+  preview_url: z.string().nullish(),
+  description: z.string().nullish(),
+});
+
+const statusBody = {
+  id: z.string().min(1),
+  created_at: z.string(),
+  url: z.string().nullish(),
+  uri: z.string(),
+  content: z.string().default(''),
+  spoiler_text: z.string().nullish(),
+  media_attachments: z.array(mediaAttachmentSchema).default([]),
+  poll: z.object({ options: z.array(z.object({ title: z.string() })) }).nullish(),
+  account: z.object({ acct: z.string() }),
+};
+
+/** A status as the statuses endpoint lists it; a boost carries the boosted status in `reblog`. */
+export const mastodonStatusSchema = z.object({ ...statusBody, reblog: z.object(statusBody).nullish() });
+export type MastodonStatus = z.infer<typeof mastodonStatusSchema>;
+
+const attachmentMedia = (attachment: z.infer<typeof mediaAttachmentSchema>, pageUrl: string): CollectedMedia | undefined => {
+  // `unknown` is a remote file the server did not copy: only its remote_url exists.
+  const url = absoluteHttpUrl(attachment.url ?? attachment.remote_url ?? undefined, pageUrl);
+  if (url === undefined) return undefined;
+  const alt = attachment.description?.trim();
+  const withAlt = (kind: CollectedMedia['kind']): CollectedMedia => ({ url, kind, ...(alt === undefined || alt === '' ? {} : { alt }) });
+  switch (attachment.type) {
+    case 'image':
+      return withAlt('image');
+    case 'video':
+    case 'gifv':
+      return withAlt('video');
+    case 'unknown':
+      if (/\.(?:jpe?g|png|gif|webp|avif)(?:$|[?#])/iu.test(url)) return withAlt('image');
+      if (/\.(?:mp4|webm|mov)(?:$|[?#])/iu.test(url)) return withAlt('video');
+      return undefined;
+    default:
+      // Audio has nothing to read in it.
+      return undefined;
+  }
+};
+
+/**
+ * A status as a collected post: text is the content warning, a blank line and the content as plain
+ * text (then poll options, one a line); a boost is a repost whose text and media are the boosted
+ * status's, whose id and time are the boost's own, and whose permalink is the boosted status.
+ * Throws PermanentError for a time that is not ISO 8601.
+ */
+export function mastodonStatusToPost(status: MastodonStatus, pageUrl: string): CollectedPost {
+  const shown = status.reblog ?? status;
+  const publishedMs = Date.parse(status.created_at);
+  if (Number.isNaN(publishedMs)) {
+    throw new PermanentError(`mastodon: status ${status.id} has created_at ${JSON.stringify(status.created_at)}, not an ISO 8601 time`);
+  }
+  const pollOptions = shown.poll?.options.map((option) => option.title.trim()).join('\n') ?? '';
+  const parts = [shown.spoiler_text?.trim() ?? '', htmlToText(shown.content), pollOptions];
+  const permalink = absoluteHttpUrl(shown.url ?? shown.uri, pageUrl) ?? absoluteHttpUrl(status.uri, pageUrl) ?? pageUrl;
+  return {
+    platform: 'mastodon',
+    externalId: status.id,
+    permalink,
+    author: status.account.acct,
+    publishedAt: new Date(publishedMs).toISOString(),
+    text: parts.filter((part) => part !== '').join('\n\n'),
+    isRepost: status.reblog !== null && status.reblog !== undefined,
+    media: shown.media_attachments.map((attachment) => attachmentMedia(attachment, pageUrl)).filter((media) => media !== undefined),
+  };
+}

@@ -1,0 +1,221 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
+import type { CollectedPost, PageRequest } from '../../platform-adapter.js';
+import { generateFixtureNetwork, type FixtureNetwork } from '../../../test/fixture-platform/fixture-network.js';
+import { startFixtureServer, type FixtureServer } from '../../../test/fixture-platform/fixture-server.js';
+import { telegramFixture } from '../../../test/fixture-platform/platforms/telegram-fixture.js';
+import { plainAdapterContext } from '../../../test/support/plain-adapter-context.js';
+import { normalizeTelegramChannel, telegramAdapter } from './telegram-adapter.js';
+import { readTelegramPage } from './read-telegram-page.js';
+
+const HANDLES = ['acme', 'bob_news', 'carol'];
+let network: FixtureNetwork;
+let server: FixtureServer;
+
+beforeAll(async () => {
+  network = generateFixtureNetwork({ accounts: 3, postsPerAccount: 25, handles: HANDLES, imageShare: 0.4, repostShare: 0.2 });
+  server = await startFixtureServer(network, [telegramFixture]);
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+function request(handle: string, pageToken?: string): PageRequest {
+  return { account: { platform: 'telegram', handle }, baseUrl: server.baseUrl('telegram'), pageToken };
+}
+
+async function collectAll(handle: string): Promise<{ posts: CollectedPost[]; pages: number }> {
+  const posts: CollectedPost[] = [];
+  let pageToken: string | undefined;
+  let pages = 0;
+  do {
+    const page = await telegramAdapter.fetchPage(request(handle, pageToken), plainAdapterContext());
+    posts.push(...page.posts);
+    pageToken = page.nextPage;
+    pages += 1;
+  } while (pageToken !== undefined && pages < 50);
+  return { posts, pages };
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => expect.unreachable('the adapter should have thrown'),
+    (error: unknown) => error,
+  );
+}
+
+describe('telegramAdapter against the fixture t.me', () => {
+  it('collects every post of a channel across pages, newest first, with text, time, reposts, media and permalinks', async () => {
+    for (const handle of HANDLES) {
+      const account = network.accounts.get(handle)!;
+      const { posts, pages } = await collectAll(handle);
+      expect(pages).toBe(3);
+      expect(posts.map((post) => post.externalId)).toEqual(account.posts.map((post) => `${handle}/${post.id}`));
+      for (const [index, published] of account.posts.entries()) {
+        const post = posts[index]!;
+        expect(post.text).toBe(published.text);
+        expect(post.text.endsWith(`#${handle}-${published.id}`)).toBe(true);
+        expect(post.publishedAt).toBe(published.publishedAt.toISOString());
+        expect(post.isRepost).toBe(published.isRepost);
+        expect(post.media).toEqual(published.images.map((image) => ({ url: `${server.origin}/media/${image.id}.jpg`, kind: 'image' })));
+        expect(post.permalink).toBe(`${server.baseUrl('telegram')}/${handle}/${published.id}`);
+        expect(post.author).toBe(handle);
+        expect(post.platform).toBe('telegram');
+      }
+    }
+  });
+
+  it('keeps line breaks and decodes entities such as &amp; and &lt;demo&gt;', async () => {
+    const { posts } = await collectAll('acme');
+    expect(posts.every((post) => post.text.includes('\n'))).toBe(true);
+    const withEntities = network.accounts.get('acme')!.posts.filter((post) => /[&<>"']/u.test(post.text));
+    expect(withEntities.length).toBeGreaterThan(0);
+    for (const published of withEntities) {
+      expect(posts.find((post) => post.externalId === `acme/${published.id}`)?.text).toBe(published.text);
+    }
+    expect(posts.some((post) => post.text.includes('&amp;') || post.text.includes('&#39;'))).toBe(false);
+  });
+
+  it('collects a forwarded post and a post with an album', async () => {
+    const { posts } = await collectAll('acme');
+    expect(posts.some((post) => post.isRepost)).toBe(true);
+    expect(posts.some((post) => post.media.length === 2)).toBe(true);
+  });
+
+  it('leaves out the service message and keeps media-only posts, videos and emoji', async () => {
+    const { posts } = await collectAll('gallery');
+    expect(posts.map((post) => post.externalId)).toEqual(['gallery/4', 'gallery/3', 'gallery/2']);
+    const [formatted, video, album] = posts;
+    expect(formatted?.text).toBe('Launch day 🚀\nBold & a link — "quoted" \'single\' <tag> AB');
+    expect(video).toMatchObject({ text: '', media: [{ url: `${server.origin}/media/gallery-clip.mp4`, kind: 'video' }] });
+    expect(album?.text).toBe('');
+    expect(album?.media.map((media) => media.url)).toEqual([`${server.origin}/media/gallery-1.jpg`, `${server.origin}/media/gallery-2.jpg`]);
+  });
+
+  it('reads the same channel from acme, @acme, t.me/acme, https://t.me/s/acme and a post link', async () => {
+    const expected = (await telegramAdapter.fetchPage(request('acme'), plainAdapterContext())).posts.map((post) => post.externalId);
+    for (const handle of ['@acme', 't.me/acme', 'https://t.me/acme', 't.me/s/acme', 'https://t.me/s/acme/', 'https://telegram.me/acme/1003?single']) {
+      const page = await telegramAdapter.fetchPage(request(handle), plainAdapterContext());
+      expect(page.posts.map((post) => post.externalId)).toEqual(expected);
+    }
+  });
+
+  it('reports a channel without a web preview as blocked', async () => {
+    const error = await failureOf(telegramAdapter.fetchPage(request('nopreview'), plainAdapterContext()));
+    expect(error).toBeInstanceOf(PlatformBlockedError);
+    expect((error as PlatformBlockedError).platform).toBe('telegram');
+    expect((error as PlatformBlockedError).reason).toMatch(/^channel has no public web preview/u);
+  });
+
+  it('reports a name nobody holds as not found', async () => {
+    const error = await failureOf(telegramAdapter.fetchPage(request('nobody_here'), plainAdapterContext()));
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ resource: 'telegram channel', id: 'nobody_here' });
+  });
+
+  it('reports a captcha page as blocked, never as an empty channel', async () => {
+    server.setFault('telegram', { kind: 'login-wall', times: 1 });
+    const error = await failureOf(telegramAdapter.fetchPage(request('acme'), plainAdapterContext()));
+    expect(error).toBeInstanceOf(PlatformBlockedError);
+    expect((error as PlatformBlockedError).platform).toBe('telegram');
+  });
+
+  it('refuses a page cut off in the middle of a message with a PermanentError naming telegram', async () => {
+    server.setFault('telegram', { kind: 'malformed', times: 1 });
+    const error = await failureOf(telegramAdapter.fetchPage(request('acme'), plainAdapterContext()));
+    expect(error).toBeInstanceOf(PermanentError);
+    expect(error).not.toBeInstanceOf(PlatformBlockedError);
+    expect((error as Error).message).toMatch(/^telegram: /u);
+  });
+
+  it('rejects invite links and names that cannot be channels', () => {
+    expect(() => normalizeTelegramChannel('https://t.me/+AbCdEf123')).toThrow(PlatformBlockedError);
+    expect(() => normalizeTelegramChannel('acme corp')).toThrow(NotFoundError);
+    expect(normalizeTelegramChannel('  @Acme_News ')).toBe('Acme_News');
+  });
+});
+
+// A hand-written excerpt in t.me's real format (the structure of a live /s/ page): a reply, a link
+// preview, a forwarded post with an album on the CDN, a video, a service message, emoji and entities.
+const REAL_PAGE = `<!DOCTYPE html>
+<html>
+<head><meta charset="utf-8"><title>Acme Corp – Telegram</title>
+<link rel="canonical" href="https://t.me/s/acmecorp"/><link rel="prev" href="/s/acmecorp?before=4120">
+<link href="//telegram.org/css/widget-frame.css?71" rel="stylesheet" media="screen"><script>TBaseUrl='/';</script></head>
+<body class="widget_frame_base tgme_webpreview emoji_image" dir="auto">
+<main class="tgme_main" data-url="/s/acmecorp"><div class="tgme_container"><section class="tgme_channel_history js-message_history">
+<div class="tgme_widget_message_centered js-messages_more_wrap"><a href="/s/acmecorp?before=4120" class="tme_messages_more js-messages_more" data-before="4120"></a></div>
+<div class="tgme_widget_message_wrap js-widget_message_wrap"><div class="tgme_widget_message text_not_supported_wrap js-widget_message service_message" data-post="acmecorp/4120" data-view="eyJjIjotMTAwfQ"><div class="tgme_widget_message_bubble"><div class="tgme_widget_message_text js-message_text" dir="auto">Channel photo updated</div><div class="tgme_widget_message_footer js-message_footer"><div class="tgme_widget_message_info js-message_info"><span class="tgme_widget_message_meta"><a class="tgme_widget_message_date" href="https://t.me/acmecorp/4120"><time datetime="2026-10-02T08:00:00+00:00" class="time">08:00</time></a></span></div></div></div></div></div>
+<div class="tgme_widget_message_wrap js-widget_message_wrap"><div class="tgme_widget_message text_not_supported_wrap js-widget_message" data-post="acmecorp/4121" data-view="eyJjIjotMTAwfQ">
+<div class="tgme_widget_message_bubble"><div class="tgme_widget_message_author accent_color"><a class="tgme_widget_message_owner_name" href="https://t.me/acmecorp"><span dir="auto">Acme Corp</span></a></div>
+<div class="tgme_widget_message_forwarded_from accent_color">Forwarded from <a class="tgme_widget_message_forwarded_from_name" href="https://t.me/partner/77"><span dir="auto">Partner</span></a></div>
+<div class="tgme_widget_message_grouped_wrap js-message_grouped_wrap"><div class="tgme_widget_message_grouped js-message_grouped"><div class="tgme_widget_message_grouped_layer js-message_grouped_layer">
+<a class="tgme_widget_message_photo_wrap grouped_media_wrap blured js-message_photo" href="https://t.me/acmecorp/4121?single" style="left:0px;top:0px;width:225px;margin-right:2px;margin-bottom:2px;height:303px;background-image:url('https://cdn4.cdn-telegram.org/file/AbC_1.jpg')"><div class="grouped_media_helper"></div></a>
+<a class="tgme_widget_message_photo_wrap grouped_media_wrap blured js-message_photo" href="https://t.me/acmecorp/4122?single" style="left:227px;top:0px;width:226px;height:303px;background-image:url(&quot;//cdn4.cdn-telegram.org/file/DeF_2.jpg&quot;)"><div class="grouped_media_helper"></div></a>
+</div></div></div>
+<div class="tgme_widget_message_text js-message_text" dir="auto">Visit to the new plant <i class="emoji" style="background-image:url('//telegram.org/img/emoji/40/F09F8FAD.png')"><b>🏭</b></i><br/><br/><b>Q3</b> plan: R&amp;D &lt;&gt; sales, see <a href="https://acme.example/q3?x=1&amp;y=2" target="_blank" rel="noopener">acme.example/q3</a> <a href="?q=%23plant">#plant</a></div>
+<div class="tgme_widget_message_footer compact js-message_footer"><div class="tgme_widget_message_info short js-message_info"><span class="tgme_widget_message_views">12.3K</span><span class="copyonly"> views</span><span class="tgme_widget_message_meta"><a class="tgme_widget_message_date" href="https://t.me/acmecorp/4121"><time datetime="2026-10-02T09:15:42+00:00" class="time">09:15</time></a></span></div></div></div></div></div>
+<div class="tgme_widget_message_wrap js-widget_message_wrap"><div class="tgme_widget_message text_not_supported_wrap js-widget_message" data-post="acmecorp/4125" data-view="eyJjIjotMTAwfQ">
+<div class="tgme_widget_message_bubble"><a class="tgme_widget_message_reply" href="https://t.me/acmecorp/4121"><div class="tgme_widget_message_author accent_color"><span class="tgme_widget_message_author_name">Acme Corp</span></div><div class="tgme_widget_message_text js-message_reply_text" dir="auto">Visit to the new plant</div></a>
+<div class="tgme_widget_message_text js-message_text" dir="auto">Follow-up: the slides are out &#33;</div>
+<a class="tgme_widget_message_link_preview" href="https://acme.example/slides"><i class="link_preview_right_image" style="background-image:url('https://cdn4.cdn-telegram.org/file/preview.jpg')"></i><div class="link_preview_site_name accent_color" dir="auto">acme.example</div></a>
+<div class="tgme_widget_message_footer compact js-message_footer"><div class="tgme_widget_message_info short js-message_info"><span class="tgme_widget_message_meta"><a class="tgme_widget_message_date" href="https://t.me/acmecorp/4125"><time datetime="2026-10-02T10:00:00+00:00" class="time">10:00</time></a></span></div></div></div></div></div>
+<div class="tgme_widget_message_wrap js-widget_message_wrap"><div class="tgme_widget_message text_not_supported_wrap js-widget_message" data-post="acmecorp/4126" data-view="eyJjIjotMTAwfQ">
+<div class="tgme_widget_message_bubble"><a class="tgme_widget_message_video_player js-message_video_player" href="https://t.me/acmecorp/4126"><i class="tgme_widget_message_video_thumb" style="background-image:url('https://cdn4.cdn-telegram.org/file/thumb.jpg')"></i><div class="tgme_widget_message_video_wrap"><video src="https://cdn4.cdn-telegram.org/file/clip.mp4?token=a&amp;b=1" class="tgme_widget_message_video js-message_video" width="100%" height="100%"></video></div></a>
+<div class="tgme_widget_message_footer compact js-message_footer"><div class="tgme_widget_message_info short js-message_info"><span class="tgme_widget_message_meta"><a class="tgme_widget_message_date" href="https://t.me/acmecorp/4126"><time datetime="2026-10-02T11:30:00+00:00" class="time">11:30</time></a></span></div></div></div></div></div>
+</section></div></main>
+<div class="tgme_channel_info"><div class="tgme_channel_info_header_title"><span dir="auto">Acme Corp</span></div></div>
+<script src="//telegram.org/js/widget-frame.js?65"></script>
+</body>
+</html>`;
+
+describe('readTelegramPage on real t.me markup', () => {
+  const page = readTelegramPage(REAL_PAGE, 'https://t.me/s/acmecorp');
+
+  it('reads posts newest first and leaves out the service message', () => {
+    expect(page.kind).toBe('channel');
+    if (page.kind !== 'channel') return;
+    expect(page.posts.map((post) => post.externalId)).toEqual(['acmecorp/4126', 'acmecorp/4125', 'acmecorp/4121']);
+    expect(page.oldestMessageId).toBe(4120);
+  });
+
+  it('reads text with line breaks, emoji, links and entities, without the quoted reply', () => {
+    if (page.kind !== 'channel') return expect.unreachable();
+    const [video, reply, forwarded] = page.posts;
+    expect(forwarded?.text).toBe('Visit to the new plant 🏭\n\nQ3 plan: R&D <> sales, see acme.example/q3 #plant');
+    expect(reply?.text).toBe('Follow-up: the slides are out !');
+    expect(video?.text).toBe('');
+  });
+
+  it('reads times, permalinks, forwards and absolute media URLs (protocol-relative ones too)', () => {
+    if (page.kind !== 'channel') return expect.unreachable();
+    const [video, reply, forwarded] = page.posts;
+    expect(forwarded).toMatchObject({
+      publishedAt: '2026-10-02T09:15:42.000Z',
+      permalink: 'https://t.me/acmecorp/4121',
+      author: 'acmecorp',
+      isRepost: true,
+      media: [
+        { url: 'https://cdn4.cdn-telegram.org/file/AbC_1.jpg', kind: 'image' },
+        { url: 'https://cdn4.cdn-telegram.org/file/DeF_2.jpg', kind: 'image' },
+      ],
+    });
+    expect(reply).toMatchObject({ isRepost: false, media: [] });
+    expect(video?.media).toEqual([{ url: 'https://cdn4.cdn-telegram.org/file/clip.mp4?token=a&b=1', kind: 'video' }]);
+  });
+
+  it('refuses a message without a time rather than inventing one', () => {
+    const broken = REAL_PAGE.replace('<time datetime="2026-10-02T10:00:00+00:00" class="time">10:00</time>', '');
+    expect(() => readTelegramPage(broken, 'https://t.me/s/acmecorp')).toThrow(PermanentError);
+  });
+
+  it('tells an account card from a bare "contact @name" page and a captcha page', () => {
+    const card = '<html><head><title>Telegram: Contact @acme</title></head><body><div class="tgme_page_title"><span dir="auto">Acme</span></div></body></html>';
+    const bare = '<html><head><title>Telegram: Contact @acme</title></head><body><div class="tgme_page_description">If you have Telegram, you can contact @acme right away.</div></body></html>';
+    const captcha = '<html><head><title>Attention Required!</title></head><body><div class="h-captcha" data-sitekey="x"></div></body></html>';
+    expect(readTelegramPage(card, 'https://t.me/acme')).toEqual({ kind: 'other', blockReason: undefined, hasAccountCard: true });
+    expect(readTelegramPage(bare, 'https://t.me/acme')).toEqual({ kind: 'other', blockReason: undefined, hasAccountCard: false });
+    expect(readTelegramPage(captcha, 'https://t.me/s/acme')).toMatchObject({ kind: 'other', blockReason: 'a captcha challenge' });
+  });
+});

@@ -1,0 +1,97 @@
+import { NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
+import type { FeedPage, PageRequest, PlatformAdapter, TextResponse } from '../../platform-adapter.js';
+import { readTelegramPage } from './read-telegram-page.js';
+
+/**
+ * Telegram public channels through their web preview, `t.me/s/<channel>`: plain HTML, about 20
+ * messages a page, oldest first; `?before=<id>` lists the messages older than `<id>`.
+ *
+ * How t.me answers for channels it will not preview, and the rule this adapter reads from it:
+ * - a channel, group, user or bot without a web preview: `/s/<name>` redirects (302) to `/<name>`,
+ *   the account card (its name in `.tgme_page_title`) → PlatformBlockedError;
+ * - a name nobody holds: the same redirect, to a bare "contact @name" page with no card → NotFoundError;
+ * - a 404, or a preview page with neither the channel's header nor any message → NotFoundError.
+ */
+
+const USERNAME = /^[A-Za-z0-9_]{1,64}$/u;
+const TELEGRAM_LINK = /^(?:https?:\/\/)?(?:www\.)?(?:t\.me|telegram\.me|telegram\.dog)\/(.*)$/iu;
+// A preview page's path ends in /s/<name>; anything else means t.me sent us away from the preview.
+const PREVIEW_PATH = /\/s\/[^/]+\/?$/u;
+
+/**
+ * The channel name in `handle`: accepts `acme`, `@acme`, `t.me/acme`, `https://t.me/s/acme`,
+ * `telegram.me/acme/123`. Throws PlatformBlockedError for invite links (`t.me/+…`, `joinchat/…`:
+ * private channels, never previewed) and NotFoundError for anything that cannot be a channel name.
+ */
+export function normalizeTelegramChannel(handle: string): string {
+  let name = handle.trim().replace(/^@/u, '');
+  const link = TELEGRAM_LINK.exec(name);
+  if (link !== null) {
+    const segments = (link[1] ?? '').split(/[?#]/u)[0]?.split('/').filter((segment) => segment !== '') ?? [];
+    const [first = '', second = ''] = segments;
+    if (first.startsWith('+') || first === 'joinchat') {
+      throw new PlatformBlockedError('telegram', `${handle} is an invite link to a private channel, which has no public web preview; register the channel's public @name instead`);
+    }
+    name = first === 's' ? second : first;
+  }
+  name = name.replace(/^@/u, '');
+  if (!USERNAME.test(name)) {
+    throw new NotFoundError('telegram channel', handle, {
+      cause: new PermanentError(`"${handle}" is not a channel name: use acme, @acme or https://t.me/acme`),
+    });
+  }
+  return name;
+}
+
+/** Telegram public channels read from t.me's HTML web preview; pages go back with `?before=<oldest message id>`. */
+export const telegramAdapter: PlatformAdapter = {
+  platform: 'telegram',
+  route: 'http',
+  defaultBaseUrl: 'https://t.me',
+
+  async fetchPage(request: PageRequest, context): Promise<FeedPage> {
+    const channel = normalizeTelegramChannel(request.account.handle);
+    const before = beforeIdOf(request.pageToken);
+    const url = new URL(`${request.baseUrl}/s/${channel}`);
+    if (before !== undefined) url.searchParams.set('before', String(before));
+    const response = await context.http.getText(url);
+    judgeStatus(response, channel);
+
+    const page = readTelegramPage(response.text, response.url);
+    if (page.kind === 'other') {
+      if (page.blockReason !== undefined) {
+        throw new PlatformBlockedError('telegram', `t.me answered ${channel}'s page with ${page.blockReason}; overshare does not solve captchas, try again later`);
+      }
+      if (!PREVIEW_PATH.test(new URL(response.url).pathname) && page.hasAccountCard) {
+        throw new PlatformBlockedError(
+          'telegram',
+          `channel has no public web preview: t.me/s/${channel} redirects to the account's card (a private channel, a group, a user or a bot, or a channel that turned the preview off)`,
+        );
+      }
+      throw new NotFoundError('telegram channel', channel);
+    }
+
+    const oldest = page.oldestMessageId;
+    // Message 1 opens every channel, so nothing is older; a page that did not go back (an ignored
+    // ?before) would loop, so paging stops there too.
+    const hasOlder = oldest !== undefined && oldest > 1 && (before === undefined || oldest < before);
+    return hasOlder ? { posts: page.posts, nextPage: String(oldest) } : { posts: page.posts };
+  },
+};
+
+function beforeIdOf(pageToken: string | undefined): number | undefined {
+  if (pageToken === undefined) return undefined;
+  if (!/^[1-9]\d{0,15}$/u.test(pageToken)) {
+    throw new PermanentError(`telegram: page token "${pageToken}" is not a message id; it did not come from this adapter`);
+  }
+  return Number(pageToken);
+}
+
+function judgeStatus(response: TextResponse, channel: string): void {
+  if (response.status >= 200 && response.status < 300) return;
+  if (response.status === 404 || response.status === 410) throw new NotFoundError('telegram channel', channel);
+  if (response.status === 401 || response.status === 403 || response.status === 451) {
+    throw new PlatformBlockedError('telegram', `t.me answered HTTP ${response.status} for ${channel}'s preview; it refuses this client for now`);
+  }
+  throw new PermanentError(`telegram: t.me answered HTTP ${response.status} for ${response.url}; expected the channel preview page`);
+}

@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import { NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
+import type { AdapterContext, FeedPage, PageRequest, PlatformAdapter, TextResponse } from '../../platform-adapter.js';
+import { parseFeed, sniffFeedFormat } from '../rss/parse-feed.js';
+import { readFeed } from '../rss/read-feed.js';
+import { siteAddress } from '../rss/site-address.js';
+import { wordpressPostSchema, wordpressPostToCollected } from './wordpress-post-to-collected.js';
+
+/**
+ * WordPress sites through the REST API, `/wp-json/wp/v2/posts` (or `/?rest_route=/wp/v2/posts`
+ * where pretty permalinks are off), 20 posts a page with their featured media embedded. Where the
+ * REST API is turned off for anonymous readers (HTTP 401/403), the site's RSS feed `/feed/` is read
+ * instead, a page at a time with `?paged=N`.
+ */
+
+const PAGE_SIZE = 20;
+
+const tokenSchema = z.object({
+  route: z.enum(['rest', 'rest-query', 'feed', 'feed-query']),
+  page: z.number().int().min(2),
+  /** Items on the feed's first page: a shorter page is the last one. */
+  feedPageSize: z.number().int().min(1).optional(),
+});
+type Token = z.infer<typeof tokenSchema>;
+
+const postsSchema = z.array(wordpressPostSchema);
+const restErrorSchema = z.object({ code: z.string() });
+
+const isSuccess = (response: TextResponse): boolean => response.status >= 200 && response.status < 300;
+const isJson = (response: TextResponse): boolean =>
+  /json/iu.test(response.headers['content-type'] ?? '') || /^\s*[[{]/u.test(response.text);
+const isRefused = (response: TextResponse): boolean => response.status === 401 || response.status === 403;
+
+const restUrl = (site: string, route: 'rest' | 'rest-query', page: number): URL => {
+  const url = route === 'rest' ? new URL(`${site}/wp-json/wp/v2/posts`) : new URL(`${site}/`);
+  if (route === 'rest-query') url.searchParams.set('rest_route', '/wp/v2/posts');
+  url.searchParams.set('per_page', String(PAGE_SIZE));
+  url.searchParams.set('page', String(page));
+  url.searchParams.set('_embed', 'author,wp:featuredmedia');
+  return url;
+};
+
+const feedUrl = (site: string, route: 'feed' | 'feed-query', page: number): URL => {
+  const url = route === 'feed' ? new URL(`${site}/feed/`) : new URL(`${site}/`);
+  if (route === 'feed-query') url.searchParams.set('feed', 'rss2');
+  if (page > 1) url.searchParams.set('paged', String(page));
+  return url;
+};
+
+const tokenFor = (token: Token): string => JSON.stringify(token);
+
+const readToken = (token: string): Token => {
+  try {
+    return tokenSchema.parse(JSON.parse(token));
+  } catch (error) {
+    throw new PermanentError('wordpress: the page token is not one this adapter wrote; start the scan again from the newest page', { cause: error });
+  }
+};
+
+/** The posts of a REST answer, and the token of the page after it when there is one. */
+const restPage = (response: TextResponse, site: string, route: 'rest' | 'rest-query', page: number): FeedPage => {
+  let body: unknown;
+  try {
+    body = JSON.parse(response.text);
+  } catch (error) {
+    throw new PermanentError(`wordpress: ${response.url} answered a post list that is not valid JSON; check that ${site} is a WordPress site`, { cause: error });
+  }
+  const parsed = postsSchema.safeParse(body);
+  if (!parsed.success) {
+    throw new PermanentError(`wordpress: ${response.url} answered posts in an unexpected shape (${parsed.error.issues[0]?.message ?? 'invalid'})`, {
+      cause: parsed.error,
+    });
+  }
+  const host = new URL(site).host;
+  const posts = parsed.data
+    .map((post) => wordpressPostToCollected(post, site, host))
+    .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
+  const totalPages = Number.parseInt(response.headers['x-wp-totalpages'] ?? '', 10);
+  const hasMore = Number.isNaN(totalPages) ? parsed.data.length >= PAGE_SIZE : page < totalPages;
+  return hasMore && posts.length > 0 ? { posts, nextPage: tokenFor({ route, page: page + 1 }) } : { posts };
+};
+
+/** One page of the site's RSS feed; ids are the post ids in the guids (`?p=123`), as the REST API gives them. */
+const feedPage = (response: TextResponse, route: 'feed' | 'feed-query', page: number, firstPageSize: number | undefined): FeedPage => {
+  const posts = parseFeed(response.text, response.url, 'wordpress').map((post) => ({
+    ...post,
+    externalId: /[?&]p=(\d+)/u.exec(post.externalId)?.[1] ?? post.externalId,
+  }));
+  const pageSize = firstPageSize ?? posts.length;
+  const hasMore = posts.length > 0 && posts.length >= pageSize;
+  return hasMore ? { posts, nextPage: tokenFor({ route, page: page + 1, feedPageSize: pageSize }) } : { posts };
+};
+
+const blocked = (site: string, feed: TextResponse): PlatformBlockedError =>
+  new PlatformBlockedError('wordpress', `${site} refuses anonymous readers: its REST API is closed and its feed ${feed.url} answered HTTP ${feed.status}`);
+
+const jsonOrUndefined = (text: string): unknown => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The first page of the feed, for a site whose REST API is off: `/feed/`, else `/?feed=rss2`. */
+const firstFeedPage = async (site: string, context: AdapterContext): Promise<FeedPage> => {
+  for (const route of ['feed', 'feed-query'] as const) {
+    const response = await readFeed(feedUrl(site, route, 1), context);
+    if (isRefused(response)) throw blocked(site, response);
+    if (response.status === 404 || response.status === 410) continue;
+    if (!isSuccess(response)) throw new PermanentError(`wordpress: ${response.url} answered HTTP ${response.status}; check the site address`);
+    // /feed/ on a site without pretty permalinks may be the home page: try the query form.
+    if (route === 'feed' && sniffFeedFormat(response.text) === undefined) continue;
+    return feedPage(response, route, 1, undefined);
+  }
+  throw new NotFoundError('wordpress site', site);
+};
+
+const laterPage = async (site: string, token: Token, context: AdapterContext): Promise<FeedPage> => {
+  if (token.route === 'feed' || token.route === 'feed-query') {
+    const response = await readFeed(feedUrl(site, token.route, token.page), context);
+    // WordPress answers a page past the last with 404.
+    if (response.status === 404) return { posts: [] };
+    if (isRefused(response)) throw blocked(site, response);
+    if (!isSuccess(response)) throw new PermanentError(`wordpress: ${response.url} answered HTTP ${response.status}`);
+    return feedPage(response, token.route, token.page, token.feedPageSize);
+  }
+  const response = await context.http.getText(restUrl(site, token.route, token.page), { accept: 'application/json' });
+  if (response.status === 400 && isJson(response)) {
+    const code = restErrorSchema.safeParse(jsonOrUndefined(response.text));
+    // The post count shrank since the last page: past the end is the end.
+    if (code.success && code.data.code === 'rest_post_invalid_page_number') return { posts: [] };
+  }
+  if (isRefused(response)) {
+    throw new PlatformBlockedError('wordpress', `${site} stopped answering its REST API to anonymous readers mid-scan (HTTP ${response.status}); the next scan reads its feed`);
+  }
+  if (!isSuccess(response)) throw new PermanentError(`wordpress: ${response.url} answered HTTP ${response.status}`);
+  return restPage(response, site, token.route, token.page);
+};
+
+/** The site's root URL without a trailing slash, query or fragment. */
+const siteRoot = (request: PageRequest): string => {
+  const url = siteAddress(request.account.handle, request.baseUrl, 'wordpress');
+  return `${url.origin}${url.pathname.replace(/\/+$/u, '')}`;
+};
+
+/** WordPress sites by their REST API; their RSS feed where the API is closed to anonymous readers. */
+export const wordpressAdapter: PlatformAdapter = {
+  platform: 'wordpress',
+  route: 'http',
+  defaultBaseUrl: '',
+
+  async fetchPage(request, context): Promise<FeedPage> {
+    const site = siteRoot(request);
+    if (request.pageToken !== undefined) return laterPage(site, readToken(request.pageToken), context);
+
+    for (const route of ['rest', 'rest-query'] as const) {
+      const response = await context.http.getText(restUrl(site, route, 1), { accept: 'application/json' });
+      if (isSuccess(response) && isJson(response)) return restPage(response, site, route, 1);
+      if (isRefused(response)) break;
+      // /wp-json/ 404s where pretty permalinks are off: ask by query. A 404 there too means no WordPress here.
+      if (response.status === 404 || response.status === 410) {
+        if (route === 'rest-query') throw new NotFoundError('wordpress site', site);
+        continue;
+      }
+      // A page that is not JSON (a plugin's notice, a theme's page) means no REST API to read: the feed.
+      if (isSuccess(response)) break;
+      throw new PermanentError(`wordpress: ${response.url} answered HTTP ${response.status}; check the site address`);
+    }
+    return firstFeedPage(site, context);
+  },
+};
