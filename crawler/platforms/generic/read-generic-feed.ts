@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { load, type Cheerio, type CheerioAPI } from 'cheerio';
-import type { Element } from 'domhandler';
+import type { AnyNode, Element } from 'domhandler';
 import type { CollectedMedia, CollectedPost, GenericSelectors } from '../../platform-adapter.js';
 import { absoluteHttpUrl } from '../rss/absolute-http-url.js';
 import { htmlToText } from '../rss/html-to-text.js';
@@ -40,7 +40,7 @@ export function readGenericFeed(html: string, context: GenericFeedContext): Gene
   const { selectors, pageUrl } = context;
   const seen = new Set<string>();
   const dated: { post: CollectedPost; hasTime: boolean }[] = [];
-  for (const element of $(selectors.post).toArray()) {
+  for (const element of $(selectors.post).toArray().filter(isElement)) {
     const entry = readPost($, element, context);
     if (seen.has(entry.post.externalId)) continue;
     seen.add(entry.post.externalId);
@@ -50,7 +50,7 @@ export function readGenericFeed(html: string, context: GenericFeedContext): Gene
   // Sites list newest first; sorting is only safe when every post says when it was published.
   if (dated.every((entry) => entry.hasTime)) posts.sort((a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt));
 
-  const nextHref = selectors.nextPage === undefined ? undefined : linkHref($(selectors.nextPage).first());
+  const nextHref = selectors.nextPage === undefined ? undefined : linkHref($, $(selectors.nextPage).toArray().find(isElement));
   const next = absoluteHttpUrl(nextHref, pageUrl);
   const isNextUsable = next !== undefined && new URL(next).origin === new URL(pageUrl).origin && stripHash(next) !== stripHash(pageUrl);
   return { posts, ...(isNextUsable ? { nextUrl: next } : {}) };
@@ -65,7 +65,7 @@ function readPost($: CheerioAPI, element: Element, context: GenericFeedContext):
     .map((part) => htmlToText($.html(part)))
     .filter((part) => part !== '')
     .join('\n\n');
-  const link = selectors.link === undefined ? undefined : absoluteHttpUrl(linkHref(post.find(selectors.link).first()), pageUrl);
+  const link = selectors.link === undefined ? undefined : absoluteHttpUrl(linkHref($, post.find(selectors.link).toArray().find(isElement)), pageUrl);
   const id = selectors.idAttribute === undefined ? undefined : post.attr(selectors.idAttribute)?.trim();
   // Without an id or a link, the text is all that tells one post from another.
   const externalId = id !== undefined && id !== '' ? id : (link ?? createHash('sha256').update(text === '' ? $.html(element) : text).digest('hex').slice(0, 16));
@@ -86,8 +86,9 @@ function readPost($: CheerioAPI, element: Element, context: GenericFeedContext):
 }
 
 /** `href` of `element`, or of the first link inside it (a selector may name the heading around the link). */
-function linkHref(element: Cheerio<Element>): string | undefined {
-  return element.attr('href') ?? element.find('a[href]').first().attr('href');
+function linkHref($: CheerioAPI, element: Element | undefined): string | undefined {
+  if (element === undefined) return undefined;
+  return $(element).attr('href') ?? $(element).find('a[href]').first().attr('href');
 }
 
 function postTime(element: Cheerio<Element>): Date | undefined {
@@ -140,6 +141,10 @@ function largestCandidate(srcset: string): string | undefined {
     if (best === undefined || size > best.size) best = { url, size };
   }
   return best?.url;
+}
+
+function isElement(node: AnyNode): node is Element {
+  return 'attribs' in node;
 }
 
 function stripHash(url: string): string {
