@@ -1,14 +1,15 @@
+import { TimeoutError, type Page } from 'puppeteer-core';
 import type { Config } from '../core/config.js';
-import { InputValidationError, PermanentError } from '../core/errors.js';
+import { InputValidationError, PermanentError, TransientError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { OVERSHARE_VERSION } from '../core/version.js';
 import { adapterFor } from './adapter-registry.js';
 import { createBrowserPool, type BrowserPool } from './browser/browser-pool.js';
 import { collectPosts, type CollectOptions, type CollectResult } from './collect-posts.js';
 import { HostLimiter } from './host-limiter.js';
-import { createAddressGuard, type AddressGuard } from './net/address-guard.js';
+import { createAddressGuard, RefusedAddressError, type AddressGuard } from './net/address-guard.js';
 import { fetchMedia, type FetchedMedia } from './net/fetch-media.js';
-import { startGuardedProxy } from './net/guarded-proxy.js';
+import { REFUSED_HEADER, startGuardedProxy } from './net/guarded-proxy.js';
 import type { AccountRef, AdapterContext, BrowserTabs } from './platform-adapter.js';
 import { createPageFetcher } from './polite-page-fetcher.js';
 import { retryWithBackoff } from './retry-with-backoff.js';
@@ -74,7 +75,7 @@ export function createCrawler(settings: Config['crawl'], log: Logger): Crawler {
         limiterKey,
         () => {
           stats.browserPages += 1;
-          return pool.withPage(work);
+          return pool.withPage((page) => watchForRefusal(page, work));
         },
         signal,
       );
@@ -152,6 +153,30 @@ export function createCrawler(settings: Config['crawl'], log: Logger): Crawler {
       }
     },
   };
+}
+
+/**
+ * Runs an adapter's page work and turns two browser outcomes into the crawler's errors: a page the
+ * guarded proxy refused (its 403 carries REFUSED_HEADER) becomes RefusedAddressError whatever the
+ * adapter made of it, and a puppeteer timeout becomes a TransientError.
+ */
+async function watchForRefusal<T>(page: Page, work: (page: Page) => Promise<T>): Promise<T> {
+  let refused: RefusedAddressError | undefined;
+  page.on('response', (response) => {
+    const reason = response.headers()[REFUSED_HEADER];
+    if (reason !== undefined && response.request().isNavigationRequest() && response.frame() === page.mainFrame()) {
+      refused ??= new RefusedAddressError(response.url(), decodeURIComponent(reason));
+    }
+  });
+  try {
+    const result = await work(page);
+    if (refused !== undefined) throw refused;
+    return result;
+  } catch (error) {
+    if (refused !== undefined) throw refused;
+    if (error instanceof TimeoutError) throw new TransientError(`the page took too long: ${error.message}`, { cause: error });
+    throw error;
+  }
 }
 
 function wrapWithRetries(adapter: ReturnType<typeof adapterFor>, settings: Config['crawl'], signal: AbortSignal): ReturnType<typeof adapterFor> {

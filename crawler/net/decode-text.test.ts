@@ -41,6 +41,14 @@ describe('decodeText', () => {
     expect(decodeText(body, 'text/html; charset=windows-1251')).toBe('<meta charset="koi8-r">Привет');
   });
 
+  it('trusts the document over a "UTF-8" label when the bytes are not UTF-8 (a feed behind a server that labels all UTF-8)', () => {
+    const body = Buffer.concat([ascii('<?xml version="1.0" encoding="ISO-8859-2"?><title>'), ZOLW_ISO_8859_2, ascii('</title>')]);
+    expect(decodeText(body, 'application/xml; charset=utf-8')).toContain('<title>żółw ś</title>');
+    // Valid UTF-8 under the same label stays UTF-8 whatever the declaration claims.
+    const utf8 = Buffer.concat([ascii('<?xml version="1.0" encoding="ISO-8859-2"?><title>'), Buffer.from('żółw'), ascii('</title>')]);
+    expect(decodeText(utf8, 'application/xml; charset=utf-8')).toContain('<title>żółw</title>');
+  });
+
   it('lets a byte order mark win over everything (UTF-16LE and UTF-16BE)', () => {
     const little = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Привет', 'utf16le')]);
     const big = Buffer.from(little.subarray(2)).swap16();

@@ -8,8 +8,16 @@ export function decodeText(body: Buffer, contentType: string | undefined): strin
   const fromBom = bomEncoding(body);
   if (fromBom !== undefined) return decodeWith(fromBom, body);
   const fromHeader = charsetParameter(contentType);
-  if (fromHeader !== undefined && isKnownEncoding(fromHeader)) return decodeWith(fromHeader, body);
   const fromDocument = declaredInDocument(body);
+  // A server that labels every answer UTF-8 is common; when the bytes are not UTF-8 and the
+  // document names its own charset (a feed in ISO-8859-2 behind such a server), the document wins.
+  if (fromHeader !== undefined && isKnownEncoding(fromHeader)) {
+    const isUtf8Label = /^utf-?8$/iu.test(fromHeader.trim());
+    if (isUtf8Label && fromDocument !== undefined && !/^utf-?8$/iu.test(fromDocument.trim()) && !isValidUtf8(body)) {
+      return decodeWith(fromDocument, body);
+    }
+    return decodeWith(fromHeader, body);
+  }
   if (fromDocument !== undefined) return decodeWith(fromDocument, body);
   return decodeWith('utf-8', body);
 }
@@ -47,6 +55,15 @@ function declaredInDocument(body: Buffer): string | undefined {
     return /^utf-?16/iu.test(candidate.trim()) ? 'utf-8' : candidate;
   }
   return undefined;
+}
+
+function isValidUtf8(body: Buffer): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(body);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isKnownEncoding(label: string): boolean {

@@ -66,10 +66,10 @@ export async function startGuardedProxy(options: GuardedProxyOptions): Promise<G
     socket.once('close', () => sockets.delete(socket));
   };
 
-  const refusal = (host: string, reason: string): string => {
+  const refusal = (host: string, reason: string): Refusal => {
     refused += 1;
     log.warn({ host, reason }, 'browser request refused');
-    return `Refused by overshare's address guard: ${reason}\n`;
+    return { text: `Refused by overshare's address guard: ${reason}\n`, reason };
   };
 
   const server = http.createServer();
@@ -79,7 +79,7 @@ export async function startGuardedProxy(options: GuardedProxyOptions): Promise<G
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const target = URL.canParse(request.url ?? '') ? new URL(request.url ?? '') : undefined;
     if (target?.host === ownHost) {
-      plainAnswer(response, 403, refusal(ownHost, 'a request to the proxy itself'));
+      refuse(response, refusal(ownHost, 'a request to the proxy itself'));
       return;
     }
     if (target === undefined) {
@@ -89,7 +89,7 @@ export async function startGuardedProxy(options: GuardedProxyOptions): Promise<G
     try {
       guard.checkUrl(target);
     } catch (error) {
-      plainAnswer(response, 403, refusal(target.host, error instanceof RefusedAddressError ? error.reason : 'unusable URL'));
+      refuse(response, refusal(target.host, error instanceof RefusedAddressError ? error.reason : 'unusable URL'));
       return;
     }
     const isHttps = target.protocol === 'https:';
@@ -116,7 +116,7 @@ export async function startGuardedProxy(options: GuardedProxyOptions): Promise<G
       if (response.headersSent) {
         response.destroy();
       } else if (error instanceof RefusedAddressError) {
-        plainAnswer(response, 403, refusal(target.host, error.reason));
+        refuse(response, refusal(target.host, error.reason));
       } else {
         plainAnswer(response, 502, `The proxy could not reach ${target.host}.\n`);
       }
@@ -139,11 +139,11 @@ export async function startGuardedProxy(options: GuardedProxyOptions): Promise<G
     }
     const shown = `${target.hostname}:${target.port}`;
     if (shown === ownHost) {
-      rawAnswer(client, 403, refusal(shown, 'a tunnel to the proxy itself'));
+      rawAnswer(client, 403, refusal(shown, 'a tunnel to the proxy itself').text);
       return;
     }
     void openTunnel(target.hostname, target.port, client, head).catch((error: unknown) => {
-      if (error instanceof RefusedAddressError) rawAnswer(client, 403, refusal(shown, error.reason));
+      if (error instanceof RefusedAddressError) rawAnswer(client, 403, refusal(shown, error.reason).text);
       else rawAnswer(client, 502, `The proxy could not reach ${shown}.\n`);
     });
   });
@@ -222,12 +222,24 @@ function limitConnectTime(socket: Socket, timeoutMs: number, onTimeout: () => vo
   socket.once('close', () => clearTimeout(timer));
 }
 
-function plainAnswer(response: ServerResponse, status: number, text: string): void {
+interface Refusal {
+  text: string;
+  reason: string;
+}
+
+/** The header on a refusal, so the crawler can tell "the guard refused this page" from a site's own 403. */
+export const REFUSED_HEADER = 'x-overshare-refused';
+
+function refuse(response: ServerResponse, refusal: Refusal): void {
+  plainAnswer(response, 403, refusal.text, { [REFUSED_HEADER]: encodeURIComponent(refusal.reason) });
+}
+
+function plainAnswer(response: ServerResponse, status: number, text: string, extraHeaders: Record<string, string> = {}): void {
   if (response.headersSent) {
     response.destroy();
     return;
   }
-  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' });
+  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close', ...extraHeaders });
   response.end(text);
 }
 

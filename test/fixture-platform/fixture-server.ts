@@ -18,6 +18,8 @@ export interface FixtureRequest {
   path: string;
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
+  /** The request body as text (POST), empty for GET. */
+  body: string;
 }
 
 export interface FixtureResponse {
@@ -168,11 +170,14 @@ export async function startFixtureServer(network: FixtureNetwork, fixtures: read
         send(request, response, first, { status: 404, headers: { 'content-type': 'text/plain' }, body: 'no such platform' });
         return;
       }
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
       const fixtureRequest: FixtureRequest = {
         method: request.method ?? 'GET',
         path: `/${rest.join('/')}`,
         query: url.searchParams,
         headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
       };
       const helpers = helpersFor(first);
       const fault = takeFault(first);

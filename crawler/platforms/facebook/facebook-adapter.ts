@@ -1,4 +1,4 @@
-import { load } from 'cheerio';
+import { load, type CheerioAPI } from 'cheerio';
 import { InputValidationError, NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
 import { detectBlockPage } from '../../browser/detect-block-page.js';
 import type { PlatformAdapter } from '../../platform-adapter.js';
@@ -56,18 +56,19 @@ export const facebookAdapter: PlatformAdapter = {
       await waitForSelectorOrIdle(page, FEED_OR_GATE, context.browser.navigationTimeoutMs);
 
       const pageUrl = page.url();
-      if (LOGIN_PATH.test(new URL(pageUrl).pathname)) {
-        throw new PlatformBlockedError('facebook', 'redirected to the login page');
+      const landedOn = LOGIN_PATH.exec(new URL(pageUrl).pathname)?.[0];
+      if (landedOn !== undefined) {
+        throw new PlatformBlockedError('facebook', landedOn.startsWith('/checkpoint') ? 'redirected to a security checkpoint' : 'redirected to the login page');
       }
       const blockReason = await detectBlockPage(page);
       if (blockReason !== undefined) throw new PlatformBlockedError('facebook', blockReason);
 
       const html = await page.content();
-      const feed = readFacebookFeed(html, { pageUrl, author: pageName, now: new Date() });
-      const gate = facebookGate(html, feed.articleCount > 0);
+      const gate = facebookGate(html);
       if (gate !== undefined) throw new PlatformBlockedError('facebook', gate);
+      const feed = readFacebookFeed(html, { pageUrl, author: pageName, now: new Date() });
       if (feed.articleCount === 0) {
-        if (NOT_FOUND_PHRASES.test(visibleText(html))) throw new NotFoundError('facebook page', pageName);
+        if (NOT_FOUND_PHRASES.test(visibleText(load(html)))) throw new NotFoundError('facebook page', pageName);
         throw new PermanentError(`facebook: ${pageUrl} showed no posts and no known login or consent wall; the page layout may have changed.`);
       }
       if (feed.posts.length === 0) {
@@ -115,12 +116,15 @@ function checkedNextUrl(token: string, baseUrl: string): string {
 }
 
 /** Why the page is gated (consent dialog, login dialog or wall), or undefined when it is readable. */
-function facebookGate(html: string, hasArticles: boolean): string | undefined {
+function facebookGate(html: string): string | undefined {
   const $ = load(html);
   const dialogs = $('[role="dialog"]');
   if ($(CONSENT_DIALOG).length > 0 || CONSENT_PHRASES.test(dialogs.text())) return 'a cookie-consent dialog hides the page';
   if (dialogs.find(LOGIN_FORM).length > 0 || MUST_LOG_IN.test(dialogs.text())) return 'a login dialog hides the page';
-  const mustLogIn = MUST_LOG_IN.exec(visibleText(html))?.[0];
+  const hasArticles = $('[role="article"]').length > 0;
+  // Posts may quote any phrase: only the page around them speaks for Facebook.
+  $('[role="article"]').remove();
+  const mustLogIn = MUST_LOG_IN.exec(visibleText($))?.[0];
   if (mustLogIn !== undefined) return `login wall ("${mustLogIn}")`;
   // Logged-out pages carry a login form in their header or footer too; it is a wall only when
   // the page shows nothing else.
@@ -128,8 +132,8 @@ function facebookGate(html: string, hasArticles: boolean): string | undefined {
   return undefined;
 }
 
-function visibleText(html: string): string {
-  const $ = load(html);
+/** Text a reader sees on the page (modifies `$`: scripts and styles are removed). */
+function visibleText($: CheerioAPI): string {
   $('script, style, noscript, template').remove();
   return $('body').text().replace(/\s+/gu, ' ').trim();
 }

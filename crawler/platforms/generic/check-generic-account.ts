@@ -7,6 +7,11 @@ export interface GenericAccountInput {
   pageUrl: URL;
   selectors: GenericSelectors;
   cookies: SessionCookie[];
+  /**
+   * Selectors that are empty or that the page reader (cheerio) cannot parse. Left for the caller to report together
+   * with what the browser's own engine rejects, so that one error names every bad selector.
+   */
+  selectorIssues: InputIssue[];
 }
 
 /** Every field of GenericSelectors, in the order problems are listed. */
@@ -19,12 +24,14 @@ const ATTRIBUTE_NAME = /^[^\s"'>/=]+$/u;
 
 /**
  * Checks a generic account before any tab opens: `handle` is an absolute http(s) page URL (or a
- * path under `baseUrl`), `selectors.post` is given, every selector is CSS the page reader
- * understands (`idAttribute` an attribute name), and every session cookie is well formed and
- * belongs to the page's host. Throws one InputValidationError listing every problem, by field.
+ * path under `baseUrl`), `selectors.post` is given, `idAttribute` is an attribute name, every
+ * other selector is CSS the page reader understands, and every session cookie is well formed and
+ * belongs to the page's host. Throws one InputValidationError listing every problem, by field,
+ * unless the only problems are in given selectors: those come back in `selectorIssues`.
  */
 export function checkGenericAccount(account: AccountRef, baseUrl: string): GenericAccountInput {
   const issues: InputIssue[] = [];
+  const selectorIssues: InputIssue[] = [];
   const pageUrl = pageUrlOf(account.handle, baseUrl);
   if (pageUrl === undefined) {
     issues.push({ path: 'handle', message: `"${account.handle}" is not a page address: give the absolute http(s) URL of the page that lists the posts` });
@@ -39,14 +46,14 @@ export function checkGenericAccount(account: AccountRef, baseUrl: string): Gener
     const value = selectors?.[field];
     if (value === undefined || (field === 'post' && value.trim() === '')) continue;
     if (value.trim() === '') {
-      issues.push({ path: `selectors.${field}`, message: 'is empty: remove it or give a CSS selector' });
+      selectorIssues.push({ path: `selectors.${field}`, message: 'is empty: remove it or give a CSS selector' });
     } else if (field === 'idAttribute') {
-      if (!ATTRIBUTE_NAME.test(value)) issues.push({ path: 'selectors.idAttribute', message: `"${value}" is not an attribute name (e.g. "data-id")` });
+      if (!ATTRIBUTE_NAME.test(value)) selectorIssues.push({ path: 'selectors.idAttribute', message: `"${value}" is not an attribute name (e.g. "data-id")` });
     } else {
       try {
         $(value);
       } catch (error) {
-        issues.push({ path: `selectors.${field}`, message: `"${value}" is not a valid CSS selector${detailOf(error)}` });
+        selectorIssues.push({ path: `selectors.${field}`, message: `"${value}" is not a valid CSS selector${detailOf(error)}` });
       }
     }
   }
@@ -63,8 +70,24 @@ export function checkGenericAccount(account: AccountRef, baseUrl: string): Gener
     }
   });
 
-  if (issues.length > 0 || pageUrl === undefined || selectors === undefined) throw new InputValidationError('account', issues);
-  return { pageUrl, selectors, cookies };
+  if (issues.length > 0 || pageUrl === undefined || selectors === undefined) {
+    throw new InputValidationError('account', sortIssues([...issues, ...selectorIssues]));
+  }
+  return { pageUrl, selectors, cookies, selectorIssues };
+}
+
+const FIELD_ORDER = ['handle', ...GENERIC_SELECTOR_FIELDS.map((field) => `selectors.${field}`)];
+
+/** `issues` by field, in the order of FIELD_ORDER (cookies last), each path once. */
+export function sortIssues(issues: readonly InputIssue[]): InputIssue[] {
+  const rank = (path: string): number => {
+    const index = FIELD_ORDER.indexOf(path);
+    return index === -1 ? FIELD_ORDER.length : index;
+  };
+  const seen = new Set<string>();
+  return [...issues]
+    .sort((a, b) => rank(a.path) - rank(b.path))
+    .filter((issue) => !seen.has(issue.path) && seen.add(issue.path).size > 0);
 }
 
 function pageUrlOf(handle: string, baseUrl: string): URL | undefined {

@@ -3,7 +3,7 @@ import type { Page } from 'puppeteer-core';
 import { InputValidationError, PermanentError, PlatformBlockedError, type InputIssue } from '../../../core/errors.js';
 import { detectBlockPage } from '../../browser/detect-block-page.js';
 import type { GenericSelectors, PlatformAdapter } from '../../platform-adapter.js';
-import { checkGenericAccount, GENERIC_SELECTOR_FIELDS } from './check-generic-account.js';
+import { checkGenericAccount, GENERIC_SELECTOR_FIELDS, sortIssues } from './check-generic-account.js';
 import { openFeedPage } from './open-feed-page.js';
 import { readGenericFeed } from './read-generic-feed.js';
 import { waitForSelectorOrIdle } from './wait-for-selector-or-idle.js';
@@ -21,12 +21,13 @@ export const genericAdapter: PlatformAdapter = {
   defaultBaseUrl: '',
 
   async fetchPage(request, context) {
-    const { pageUrl, selectors, cookies } = checkGenericAccount(request.account, request.baseUrl);
+    const { pageUrl, selectors, cookies, selectorIssues } = checkGenericAccount(request.account, request.baseUrl);
     const url = request.pageToken === undefined ? pageUrl.href : checkedNextUrl(request.pageToken, pageUrl);
     context.signal.throwIfAborted();
 
     return context.browser.withPage(async (page) => {
-      await checkSelectorsInBrowser(page, selectors);
+      const issues = [...selectorIssues, ...(await browserSelectorIssues(page, selectors))];
+      if (issues.length > 0) throw new InputValidationError('account', sortIssues(issues));
       if (cookies.length > 0) {
         await page.browserContext().setCookie(
           ...cookies.map((cookie) => ({
@@ -55,6 +56,10 @@ export const genericAdapter: PlatformAdapter = {
       const pageRead = page.url();
       const feed = readGenericFeed(html, { selectors, pageUrl: pageRead, author: request.account.handle, now: new Date() });
       if (feed.posts.length === 0) {
+        // Without a loginWall selector, a password field on a page with no posts is still a wall.
+        if (load(html)('input[type="password"]').length > 0) {
+          throw new PlatformBlockedError('generic', 'login wall (a password form and no posts)');
+        }
         throw new PermanentError(
           `generic: no element on ${pageRead} matches selectors.post "${selectors.post}": the selector is wrong, the page changed, or it lists no posts yet.`,
         );
@@ -69,7 +74,7 @@ export const genericAdapter: PlatformAdapter = {
  * Chromium rejects what it does not know with a DOMException, and would otherwise report a bad
  * selector only as "never found" after the whole navigation timeout.
  */
-async function checkSelectorsInBrowser(page: Page, selectors: GenericSelectors): Promise<void> {
+async function browserSelectorIssues(page: Page, selectors: GenericSelectors): Promise<InputIssue[]> {
   const issues: InputIssue[] = [];
   for (const field of GENERIC_SELECTOR_FIELDS) {
     const selector = selectors[field];
@@ -82,7 +87,7 @@ async function checkSelectorsInBrowser(page: Page, selectors: GenericSelectors):
       issues.push({ path: `selectors.${field}`, message: `"${selector}" is not a valid CSS selector (the browser rejects it)` });
     }
   }
-  if (issues.length > 0) throw new InputValidationError('account', issues);
+  return issues;
 }
 
 /** `token` when it is a URL on the account page's origin (a next-page link this adapter returned). */

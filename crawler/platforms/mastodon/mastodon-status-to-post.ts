@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PermanentError } from '../../../core/errors.js';
 import type { CollectedMedia, CollectedPost } from '../../platform-adapter.js';
 import { absoluteHttpUrl } from '../rss/absolute-http-url.js';
-import { htmlToText } from '../rss/html-to-text.js';
+import { decodeEntities, htmlToText } from '../rss/html-to-text.js';
 
 /**
  * The parts of Mastodon's Status entity (docs.joinmastodon.org/entities/Status) overshare reads;
@@ -68,7 +68,8 @@ export function mastodonStatusToPost(status: MastodonStatus, pageUrl: string): C
     throw new PermanentError(`mastodon: status ${status.id} has created_at ${JSON.stringify(status.created_at)}, not an ISO 8601 time`);
   }
   const pollOptions = shown.poll?.options.map((option) => option.title.trim()).join('\n') ?? '';
-  const parts = [shown.spoiler_text?.trim() ?? '', htmlToText(shown.content), pollOptions];
+  // Mastodon sends the content warning as plain text, Pleroma and Akkoma entity-escaped: decoding serves both.
+  const parts = [decodeEntities(shown.spoiler_text?.trim() ?? ''), htmlToText(shown.content), pollOptions];
   const permalink = absoluteHttpUrl(shown.url ?? shown.uri, pageUrl) ?? absoluteHttpUrl(status.uri, pageUrl) ?? pageUrl;
   return {
     platform: 'mastodon',

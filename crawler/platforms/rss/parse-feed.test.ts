@@ -162,6 +162,16 @@ describe('parseFeed on other inputs', () => {
     });
   });
 
+  it('takes the alt text a media:group gives once for its pictures', () => {
+    const xml = `<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>G</title><item><guid>g1</guid><title>Gallery</title>
+      <media:group><media:content url="https://cdn.example/1.jpg" type="image/jpeg" /><media:content url="https://cdn.example/2.webp" /><media:description>Office tour</media:description></media:group>
+      </item></channel></rss>`;
+    expect(parseFeed(xml, 'https://g.example/feed', 'rss')[0]?.media).toEqual([
+      { url: 'https://cdn.example/1.jpg', kind: 'image', alt: 'Office tour' },
+      { url: 'https://cdn.example/2.webp', kind: 'image', alt: 'Office tour' },
+    ]);
+  });
+
   it('gives undated items the feed date and hashes an id for items with neither guid nor link', () => {
     const xml = '<rss version="2.0"><channel><title>T</title><pubDate>Sat, 01 Mar 2025 10:00:00 GMT</pubDate><item><description>Just text</description></item></channel></rss>';
     const [post] = parseFeed(xml, 'https://blog.example/feed', 'rss');
@@ -171,9 +181,9 @@ describe('parseFeed on other inputs', () => {
   });
 
   it('refuses an HTML page, naming the platform and the URL', () => {
-    expect(() => parseFeed('<!DOCTYPE html><html><body>Blog</body></html>', 'https://blog.example/', 'wordpress')).toThrow(
-      expect.objectContaining({ constructor: PermanentError, message: expect.stringMatching(/^wordpress: https:\/\/blog\.example\/ is not valid RSS or Atom/u) }),
-    );
+    const parse = () => parseFeed('<!DOCTYPE html><html><body>Blog</body></html>', 'https://blog.example/', 'wordpress');
+    expect(parse).toThrow(PermanentError);
+    expect(parse).toThrow(/^wordpress: https:\/\/blog\.example\/ is not valid RSS or Atom/u);
   });
 
   it('refuses a feed cut off before its closing tag', () => {

@@ -146,9 +146,9 @@ const itemMedia = (item: Element, html: string, base: string): CollectedMedia[] 
   for (const content of descendants(item, 'media:content')) {
     const url = attribute(content, 'url') ?? '';
     // The alt text sits in the content element, or once for the whole media:group.
-    const description = firstChild(content, 'media:description') ?? (content.parent as Element | null)?.children
-      .filter(isElement)
-      .find((element) => element.name.toLowerCase() === 'media:description');
+    const description =
+      firstChild(content, 'media:description') ??
+      content.parent?.children.filter(isElement).find((element) => element.name.toLowerCase() === 'media:description');
     const alt = description === undefined ? undefined : decodeEntities(textOf(description).trim());
     add(url, mediaKind(attribute(content, 'type'), attribute(content, 'medium'), url), alt);
   }

@@ -84,12 +84,11 @@ export function readThreadsEmbeddedPosts(html: string, context: ThreadsPageConte
       continue;
     }
     const found = findThreadItems(data);
-    if (found !== undefined) items = [...(items ?? []), ...found];
+    if (found !== undefined) (items ??= []).push(...found);
   }
   if (items === undefined) return { posts: undefined, blocks: blocks.length, brokenBlocks };
 
   const byId = new Map<string, CollectedPost>();
-  const order = new Map<string, number>();
   items.forEach((item, index) => {
     const parsed = threadItemSchema.safeParse(item);
     if (!parsed.success) {
@@ -102,10 +101,9 @@ export function readThreadsEmbeddedPosts(html: string, context: ThreadsPageConte
     const post = toCollectedPost(parsed.data.post, context);
     if (post === undefined || byId.has(post.externalId)) return;
     byId.set(post.externalId, post);
-    order.set(post.externalId, Date.parse(post.publishedAt));
   });
   // A pinned post comes first on the page whatever its age; the feed contract is newest first.
-  const posts = [...byId.values()].sort((a, b) => (order.get(b.externalId) ?? 0) - (order.get(a.externalId) ?? 0));
+  const posts = [...byId.values()].sort((a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt));
   return { posts, blocks: blocks.length, brokenBlocks };
 }
 

@@ -50,6 +50,7 @@ export const vkAdapter: PlatformAdapter = {
       }
       const blockReason = await detectBlockPage(page);
       if (blockReason !== undefined) throw new PlatformBlockedError('vk', `VK showed ${blockReason} instead of the wall of ${name}`);
+      if (status === 401 || status === 403) throw new PlatformBlockedError('vk', `VK refused the wall of ${name} with HTTP ${status}`);
 
       const $ = load(await page.content());
       // A login box over the wall asks for a login even when posts show behind it: never read past it.

@@ -110,10 +110,12 @@ const firstFeedPage = async (site: string, context: AdapterContext): Promise<Fee
     if (response.status === 404 || response.status === 410) continue;
     if (!isSuccess(response)) throw new PermanentError(`wordpress: ${response.url} answered HTTP ${response.status}; check the site address`);
     // /feed/ on a site without pretty permalinks may be the home page: try the query form.
-    if (route === 'feed' && sniffFeedFormat(response.text) === undefined) continue;
+    if (sniffFeedFormat(response.text) === undefined) continue;
     return feedPage(response, route, 1, undefined);
   }
-  throw new NotFoundError('wordpress site', site);
+  throw new NotFoundError('wordpress site', site, {
+    cause: new PermanentError(`wordpress: ${site} answers neither the WordPress REST API nor a WordPress feed; check the site address`),
+  });
 };
 
 const laterPage = async (site: string, token: Token, context: AdapterContext): Promise<FeedPage> => {

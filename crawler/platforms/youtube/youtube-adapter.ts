@@ -13,7 +13,9 @@ import { readYoutubePosts, type YoutubeContinuation, type YoutubePosts } from '.
  * page's `ytInitialData` (as the page's own scripts left it, else parsed from its script text),
  * which is complete at DOMContentLoaded, so nothing waits for selectors. Older posts are fetched
  * the way YouTube's own page fetches them: POST {continuation} to /youtubei/v1/browse, from inside
- * the tab on the same origin, so the request takes the browser's guarded path.
+ * the tab on the same origin, so the request takes the browser's guarded path. Each page, older
+ * ones too, first loads the posts tab: the tab gives the origin, the InnerTube context and a fresh
+ * check for consent and sign-in walls.
  */
 
 // `UC` and 22 base64url characters.
@@ -48,6 +50,7 @@ export const youtubeAdapter: PlatformAdapter = {
         throw new TransientError(`youtube answered HTTP ${status} for ${url}; retry later`, { retryAfterMs: serverWaitMs(response.headers()) });
       }
       await throwIfWalled(page, channelPath);
+      if (status === 401 || status === 403) throw new PlatformBlockedError('youtube', `YouTube refused ${channelPath} with HTTP ${status}`);
       if (status >= 400) throw new PermanentError(`youtube answered HTTP ${status} for ${url}; check the channel's handle and base URL`);
 
       const pageUrl = page.url();
