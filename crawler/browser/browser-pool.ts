@@ -283,6 +283,8 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
 async function prepareTab(page: Page, options: BrowserPoolOptions, log: Logger): Promise<void> {
   if (options.userAgent !== undefined) await page.setUserAgent({ userAgent: options.userAgent });
   page.setDefaultNavigationTimeout(options.navigationTimeoutMs);
+  // Every scan must see the platform as it is now, and every request must reach the guard.
+  await page.setCacheEnabled(false);
   page.setDefaultTimeout(options.navigationTimeoutMs);
   // A service worker's own fetches would not pass this tab's interception.
   await page.setBypassServiceWorker(true);
