@@ -4,14 +4,14 @@ import type { AccountCursor } from '../crawler/collect-posts.js';
 import { createCrawler } from '../crawler/create-crawler.js';
 import type { PlatformName } from '../crawler/platform-adapter.js';
 import { ALL_PLATFORM_FIXTURES, fixtureAccount } from '../test/fixture-platform/all-fixtures.js';
-import { generateFixtureNetwork } from '../test/fixture-platform/fixture-network.js';
-import { startFixtureServer, type FixtureServer } from '../test/fixture-platform/fixture-server.js';
+import { startRemoteFixtureServer, type RemoteFixtureServer } from './remote-fixture-server.js';
 
 /**
- * Crawls a fixture network (N accounts × M posts, 30 % with images) served on 127.0.0.1 and
- * compares each platform with a plain `fetch` of the very same pages in the same run: the raw
- * fetch is the ceiling (no guard, no politeness, no parsing). Then 5 % new posts are published
- * and every account is rescanned from its cursor.
+ * Crawls a fixture network (N accounts × M posts, 30 % with images) served on 127.0.0.1 by the
+ * fixture platform server in a thread of its own, and compares each platform with a plain `fetch`
+ * of the very same pages in the same run: the raw fetch is the ceiling (no guard, no politeness,
+ * no parsing). Then 5 % new posts are published (one more on every account of 20) and every
+ * account is rescanned from its cursor.
  */
 
 export interface PlatformCrawlResult {
@@ -59,7 +59,7 @@ function sampleRss(peak: { mib: number }): () => void {
   return () => clearInterval(timer);
 }
 
-async function crawlPlatform(server: FixtureServer, platform: PlatformName, handles: readonly string[], options: CrawlerBenchmarkOptions): Promise<PlatformCrawlResult> {
+async function crawlPlatform(server: RemoteFixtureServer, platform: PlatformName, handles: readonly string[], options: CrawlerBenchmarkOptions): Promise<PlatformCrawlResult> {
   const log = createLogger({ level: 'silent' });
   const crawler = createCrawler(
     {
@@ -77,7 +77,7 @@ async function crawlPlatform(server: FixtureServer, platform: PlatformName, hand
   const stopSampling = sampleRss(peak);
   const cursors = new Map<string, AccountCursor | undefined>();
   try {
-    server.requests.length = 0;
+    await server.clearRequests();
     let posts = 0;
     const startedAt = performance.now();
     await forEachLimited(handles, options.concurrency, async (handle) => {
@@ -86,8 +86,9 @@ async function crawlPlatform(server: FixtureServer, platform: PlatformName, hand
       cursors.set(handle, result.cursor);
     });
     const crawlS = (performance.now() - startedAt) / 1_000;
-    const urls = server.requests.filter((request) => request.platform === platform && request.status === 200 && request.method === 'GET').map((request) => `${server.origin}${request.path}`);
-    const requests = server.requests.filter((request) => request.platform === platform).length;
+    const crawlRequests = await server.requests();
+    const urls = crawlRequests.filter((request) => request.platform === platform && request.status === 200 && request.method === 'GET').map((request) => `${server.origin}${request.path}`);
+    const requests = crawlRequests.filter((request) => request.platform === platform).length;
 
     // The ceiling: the same GET URLs, plain fetch with keep-alive, body read as text, nothing parsed.
     const rawStartedAt = performance.now();
@@ -98,8 +99,8 @@ async function crawlPlatform(server: FixtureServer, platform: PlatformName, hand
 
     // 5 % new posts: one new post on every account of 20 posts.
     const perAccount = Math.max(1, Math.round(options.postsPerAccount * 0.05));
-    for (const handle of handles) server.network.publish(handle, perAccount);
-    server.requests.length = 0;
+    await server.publish(perAccount);
+    await server.clearRequests();
     let rescanPosts = 0;
     const rescanStartedAt = performance.now();
     await forEachLimited(handles, options.concurrency, async (handle) => {
@@ -108,7 +109,7 @@ async function crawlPlatform(server: FixtureServer, platform: PlatformName, hand
       rescanPosts += result.posts.length;
     });
     const rescanS = (performance.now() - rescanStartedAt) / 1_000;
-    const rescanRequests = server.requests.filter((request) => request.platform === platform).length;
+    const rescanRequests = (await server.requests()).filter((request) => request.platform === platform).length;
     const crawlGets = urls.length;
     return {
       platform,
@@ -135,10 +136,14 @@ async function crawlPlatform(server: FixtureServer, platform: PlatformName, hand
 export async function runCrawlerBenchmark(options: CrawlerBenchmarkOptions): Promise<PlatformCrawlResult[]> {
   const results: PlatformCrawlResult[] = [];
   for (const platform of options.platforms) {
-    const network = generateFixtureNetwork({ accounts: options.accounts, postsPerAccount: options.postsPerAccount, imageShare: 0.3, newestAt: new Date(Date.now() - 3_600_000) });
-    const server = await startFixtureServer(network, ALL_PLATFORM_FIXTURES);
+    const server = await startRemoteFixtureServer({
+      accounts: options.accounts,
+      postsPerAccount: options.postsPerAccount,
+      imageShare: 0.3,
+      newestAt: new Date(Date.now() - 3_600_000),
+    });
     try {
-      results.push(await crawlPlatform(server, platform, [...network.accounts.keys()], options));
+      results.push(await crawlPlatform(server, platform, server.handles, options));
     } finally {
       await server.close();
     }

@@ -8,7 +8,7 @@ import { runStoreThroughput } from './store-throughput.js';
 /**
  * Runs every benchmark and prints Markdown tables for docs/benchmarks.md, with the machine they
  * ran on. Raw results go to bench/results/ (not committed).
- *   npm run bench -- [--only store|rules|ocr|ocr-variants] [--runs 5] [--findings 2000] [--posts 20000] [--images 100] [--verbose]
+ *   npm run bench -- [--only store|rules|ocr|ocr-variants|crawler] [--runs 5] [--findings 2000] [--posts 20000] [--images 100] [--accounts 1000] [--browser-accounts 20] [--verbose]
  * The OCR section runs once unless --runs is given: one run of every engine over 2 × 100 photos
  * takes several minutes (the native CLI reads about one image per second per core).
  */
@@ -19,6 +19,8 @@ const { values } = parseArgs({
     findings: { type: 'string', default: '2000' },
     posts: { type: 'string', default: '20000' },
     images: { type: 'string', default: '100' },
+    accounts: { type: 'string', default: '1000' },
+    'browser-accounts': { type: 'string', default: '20' },
     verbose: { type: 'boolean', default: false },
   },
 });
@@ -27,6 +29,8 @@ const ocrRuns = Number(values.runs ?? '1');
 const imageCount = Number(values.images);
 const findings = Number(values.findings);
 const postCount = Number(values.posts);
+const accountCount = Number(values.accounts);
+const browserAccountCount = Number(values['browser-accounts']);
 if (
   !Number.isInteger(runs) ||
   runs < 1 ||
@@ -36,9 +40,15 @@ if (
   postCount < 100 ||
   !Number.isInteger(imageCount) ||
   imageCount < 10 ||
-  (values.only !== undefined && !['store', 'rules', 'ocr', 'ocr-variants'].includes(values.only))
+  !Number.isInteger(accountCount) ||
+  accountCount < 1 ||
+  !Number.isInteger(browserAccountCount) ||
+  browserAccountCount < 1 ||
+  (values.only !== undefined && !['store', 'rules', 'ocr', 'ocr-variants', 'crawler'].includes(values.only))
 ) {
-  console.error('usage: npm run bench -- [--only store|rules|ocr|ocr-variants] [--runs N>=1] [--findings N>=10] [--posts N>=100] [--images N>=10] [--verbose]');
+  console.error(
+    'usage: npm run bench -- [--only store|rules|ocr|ocr-variants|crawler] [--runs N>=1] [--findings N>=10] [--posts N>=100] [--images N>=10] [--accounts N>=1] [--browser-accounts N>=1] [--verbose]',
+  );
   process.exit(2);
 }
 const shouldRun = (name: string) => values.only === undefined || values.only === name;
@@ -119,4 +129,16 @@ if (shouldRun('ocr')) {
   const report = await runOcrBenchmark({ runs: ocrRuns, images: imageCount, verbose: values.verbose });
   console.log(ocrReportMarkdown(report, ocrRuns, values.verbose));
   await writeFile(new URL(`results/ocr-${String(Date.now())}.json`, import.meta.url), JSON.stringify({ machine, runs: ocrRuns, ...report }, null, 2));
+}
+
+if (shouldRun('crawler')) {
+  const { crawlerReportMarkdown, runCrawlerReport } = await import('./crawler-report.js');
+  const report = await runCrawlerReport({
+    runs,
+    accounts: accountCount,
+    browserAccounts: browserAccountCount,
+    ...(values.verbose ? { log: (line: string) => console.error(line) } : {}),
+  });
+  console.log(crawlerReportMarkdown(report, runs));
+  await writeFile(new URL(`results/crawler-${String(Date.now())}.json`, import.meta.url), JSON.stringify({ machine, runs, ...report }, null, 2));
 }

@@ -1,4 +1,4 @@
-import * as cheerio from 'cheerio';
+import { loadHtml } from '../load-html.js';
 import type { Page } from 'puppeteer-core';
 
 /**
@@ -73,7 +73,7 @@ export async function detectBlockPage(page: Page): Promise<string | undefined> {
 }
 
 function detectBlockHtml(html: string, frameUrls: readonly string[]): string | undefined {
-  const $ = cheerio.load(html);
+  const $ = loadHtml(html);
   for (const marker of CLOUDFLARE_CHALLENGE) if (marker.test(html)) return 'a Cloudflare challenge';
 
   const sources = [

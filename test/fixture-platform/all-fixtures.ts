@@ -38,7 +38,7 @@ export const GENERIC_FIXTURE_SELECTORS = {
 };
 
 /** How a network account is registered on each platform of the fixture server. */
-export function fixtureAccount(platform: PlatformName, server: FixtureServer, handle: string): AccountRef {
+export function fixtureAccount(platform: PlatformName, server: Pick<FixtureServer, 'baseUrl'>, handle: string): AccountRef {
   const baseUrl = server.baseUrl(platform);
   switch (platform) {
     case 'wordpress':

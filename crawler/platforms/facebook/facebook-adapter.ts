@@ -1,4 +1,5 @@
-import { load, type CheerioAPI } from 'cheerio';
+import { loadHtml } from '../../load-html.js';
+import { type CheerioAPI } from 'cheerio';
 import { InputValidationError, NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
 import { detectBlockPage } from '../../browser/detect-block-page.js';
 import type { PlatformAdapter } from '../../platform-adapter.js';
@@ -68,7 +69,7 @@ export const facebookAdapter: PlatformAdapter = {
       if (gate !== undefined) throw new PlatformBlockedError('facebook', gate);
       const feed = readFacebookFeed(html, { pageUrl, author: pageName, now: new Date() });
       if (feed.articleCount === 0) {
-        if (NOT_FOUND_PHRASES.test(visibleText(load(html)))) throw new NotFoundError('facebook page', pageName);
+        if (NOT_FOUND_PHRASES.test(visibleText(loadHtml(html)))) throw new NotFoundError('facebook page', pageName);
         throw new PermanentError(`facebook: ${pageUrl} showed no posts and no known login or consent wall; the page layout may have changed.`);
       }
       if (feed.posts.length === 0) {
@@ -117,7 +118,7 @@ function checkedNextUrl(token: string, baseUrl: string): string {
 
 /** Why the page is gated (consent dialog, login dialog or wall), or undefined when it is readable. */
 function facebookGate(html: string): string | undefined {
-  const $ = load(html);
+  const $ = loadHtml(html);
   const dialogs = $('[role="dialog"]');
   if ($(CONSENT_DIALOG).length > 0 || CONSENT_PHRASES.test(dialogs.text())) return 'a cookie-consent dialog hides the page';
   if (dialogs.find(LOGIN_FORM).length > 0 || MUST_LOG_IN.test(dialogs.text())) return 'a login dialog hides the page';

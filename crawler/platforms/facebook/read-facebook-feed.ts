@@ -1,4 +1,5 @@
-import { load, type Cheerio, type CheerioAPI } from 'cheerio';
+import { loadHtml } from '../../load-html.js';
+import { type Cheerio, type CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import { PermanentError } from '../../../core/errors.js';
 import type { CollectedMedia, CollectedPost } from '../../platform-adapter.js';
@@ -51,7 +52,7 @@ export interface FacebookFeedContext {
  * read throws PermanentError naming it (the page layout changed).
  */
 export function readFacebookFeed(html: string, context: FacebookFeedContext): FacebookFeed {
-  const $ = load(html);
+  const $ = loadHtml(html);
   const articles = $(ARTICLE).filter((_, element) => $(element).parents(ARTICLE).length === 0);
   const byId = new Map<string, CollectedPost>();
   for (const article of articles.toArray()) {

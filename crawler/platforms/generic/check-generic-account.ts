@@ -1,4 +1,4 @@
-import { load } from 'cheerio';
+import { loadHtml } from '../../load-html.js';
 import { InputValidationError, type InputIssue } from '../../../core/errors.js';
 import type { AccountRef, GenericSelectors, SessionCookie } from '../../platform-adapter.js';
 
@@ -41,7 +41,7 @@ export function checkGenericAccount(account: AccountRef, baseUrl: string): Gener
   if (selectors?.post === undefined || selectors.post.trim() === '') {
     issues.push({ path: 'selectors.post', message: 'is required: a CSS selector that matches one element per post (e.g. "article.post")' });
   }
-  const $ = load('<!DOCTYPE html><html><body></body></html>');
+  const $ = loadHtml('<!DOCTYPE html><html><body></body></html>');
   for (const field of GENERIC_SELECTOR_FIELDS) {
     const value = selectors?.[field];
     if (value === undefined || (field === 'post' && value.trim() === '')) continue;

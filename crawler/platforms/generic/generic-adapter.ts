@@ -1,4 +1,4 @@
-import { load } from 'cheerio';
+import { loadHtml } from '../../load-html.js';
 import type { Page } from 'puppeteer-core';
 import { InputValidationError, PermanentError, PlatformBlockedError, type InputIssue } from '../../../core/errors.js';
 import { detectBlockPage } from '../../browser/detect-block-page.js';
@@ -47,7 +47,7 @@ export const genericAdapter: PlatformAdapter = {
       await waitForSelectorOrIdle(page, awaited, context.browser.navigationTimeoutMs);
 
       const html = await page.content();
-      if (selectors.loginWall !== undefined && load(html)(selectors.loginWall).length > 0) {
+      if (selectors.loginWall !== undefined && loadHtml(html)(selectors.loginWall).length > 0) {
         throw new PlatformBlockedError('generic', `login wall (${selectors.loginWall})`);
       }
       const blockReason = await detectBlockPage(page);
@@ -57,7 +57,7 @@ export const genericAdapter: PlatformAdapter = {
       const feed = readGenericFeed(html, { selectors, pageUrl: pageRead, author: request.account.handle, now: new Date() });
       if (feed.posts.length === 0) {
         // Without a loginWall selector, a password field on a page with no posts is still a wall.
-        if (load(html)('input[type="password"]').length > 0) {
+        if (loadHtml(html)('input[type="password"]').length > 0) {
           throw new PlatformBlockedError('generic', 'login wall (a password form and no posts)');
         }
         throw new PermanentError(

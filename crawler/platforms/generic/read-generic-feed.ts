@@ -1,5 +1,6 @@
+import { loadHtml } from '../../load-html.js';
 import { createHash } from 'node:crypto';
-import { load, type Cheerio, type CheerioAPI } from 'cheerio';
+import { type Cheerio, type CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import type { CollectedMedia, CollectedPost, GenericSelectors } from '../../platform-adapter.js';
 import { absoluteHttpUrl } from '../rss/absolute-http-url.js';
@@ -36,7 +37,7 @@ const BACKGROUND_URL = /background(?:-image)?\s*:[^;]*?url\(\s*(['"]?)(.+?)\1\s*
  * entry, src or CSS background. Newest first when every post has a time; page order otherwise.
  */
 export function readGenericFeed(html: string, context: GenericFeedContext): GenericFeed {
-  const $ = load(html);
+  const $ = loadHtml(html);
   const { selectors, pageUrl } = context;
   const seen = new Set<string>();
   const dated: { post: CollectedPost; hasTime: boolean }[] = [];

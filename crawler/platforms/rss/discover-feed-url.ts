@@ -1,4 +1,4 @@
-import { load } from 'cheerio';
+import { loadHtml } from '../../load-html.js';
 import { absoluteHttpUrl } from './absolute-http-url.js';
 
 const FEED_TYPES = new Set(['application/rss+xml', 'application/atom+xml', 'application/rdf+xml']);
@@ -8,7 +8,7 @@ const FEED_TYPES = new Set(['application/rss+xml', 'application/atom+xml', 'appl
  * absolute against `pageUrl`; the posts feed before a comments feed; undefined when it names none.
  */
 export function discoverFeedUrl(html: string, pageUrl: string): string | undefined {
-  const $ = load(html);
+  const $ = loadHtml(html);
   const candidates: { url: string; isComments: boolean }[] = [];
   $('link[rel][href]').each((_, element) => {
     const link = $(element);

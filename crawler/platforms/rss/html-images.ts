@@ -1,4 +1,4 @@
-import { load } from 'cheerio';
+import { loadHtml } from '../../load-html.js';
 import type { CollectedMedia } from '../../platform-adapter.js';
 import { absoluteHttpUrl } from './absolute-http-url.js';
 
@@ -7,7 +7,7 @@ import { absoluteHttpUrl } from './absolute-http-url.js';
  * `src`), as absolute URLs resolved against `baseUrl`, without 1×1 tracking pixels, each URL once.
  */
 export function htmlImages(html: string, baseUrl: string): CollectedMedia[] {
-  const $ = load(html, null, false);
+  const $ = loadHtml(html, false);
   const media: CollectedMedia[] = [];
   const seen = new Set<string>();
   $('img').each((_, element) => {

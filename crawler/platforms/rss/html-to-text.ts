@@ -1,4 +1,4 @@
-import { load } from 'cheerio';
+import { loadHtml } from '../../load-html.js';
 import type { AnyNode, CDATA, Element, Text } from 'domhandler';
 
 /**
@@ -62,7 +62,7 @@ const walk = (nodes: readonly AnyNode[], builder: TextBuilder, isPreformatted: b
 
 /** Plain text of an HTML fragment: entities decoded, `<p>` → blank line, `<br>` → newline, scripts dropped, trimmed. */
 export function htmlToText(html: string): string {
-  const $ = load(html, null, false);
+  const $ = loadHtml(html, false);
   const builder: TextBuilder = { parts: [], pendingBreak: 0 };
   walk($.root().contents().toArray(), builder, false);
   return builder.parts
@@ -76,5 +76,5 @@ export function htmlToText(html: string): string {
 
 /** `text` with HTML entities decoded and nothing else changed: for titles, where `<demo>` is literal text. */
 export function decodeEntities(text: string): string {
-  return load(`<p>${text.replace(/</gu, '&lt;')}</p>`, null, false).root().text();
+  return loadHtml(`<p>${text.replace(/</gu, '&lt;')}</p>`, false).root().text();
 }

@@ -1,4 +1,4 @@
-import { load } from 'cheerio';
+import { loadHtml } from '../../load-html.js';
 import { NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
 import type { AdapterContext, PlatformAdapter, TextResponse } from '../../platform-adapter.js';
 import { discoverFeedUrl } from './discover-feed-url.js';
@@ -17,7 +17,7 @@ const judgeStatus = (response: TextResponse, asked: string): void => {
 };
 
 /** True when an HTML page (not a feed) asks for a password: a login wall rather than a blog. */
-const isLoginPage = (html: string): boolean => load(html)('input[type="password" i]').length > 0;
+const isLoginPage = (html: string): boolean => loadHtml(html)('input[type="password" i]').length > 0;
 
 /**
  * RSS 2.0, RSS 1.0 and Atom feeds of blogs and news sites. The handle is the feed URL, or the

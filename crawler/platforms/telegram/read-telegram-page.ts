@@ -1,4 +1,4 @@
-import * as cheerio from 'cheerio';
+import { loadHtml } from '../../load-html.js';
 import type { CheerioAPI } from 'cheerio';
 import { PermanentError } from '../../../core/errors.js';
 import type { CollectedMedia, CollectedPost } from '../../platform-adapter.js';
@@ -45,7 +45,7 @@ type Selection = ReturnType<CheerioAPI>;
  * page is cut off (no `</html>`) or a message lacks its id or time.
  */
 export function readTelegramPage(html: string, pageUrl: string): TelegramPage {
-  const $ = cheerio.load(html);
+  const $ = loadHtml(html);
   if ($(CHANNEL_MARKUP).length === 0) {
     return { kind: 'other', blockReason: blockReasonOf($), hasAccountCard: $('.tgme_page_title').text().trim() !== '' };
   }

@@ -1,4 +1,4 @@
-import { load } from 'cheerio';
+import { loadHtml } from '../../load-html.js';
 import { InputValidationError, NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
 import { detectBlockPage } from '../../browser/detect-block-page.js';
 import type { PlatformAdapter } from '../../platform-adapter.js';
@@ -99,14 +99,14 @@ function threadsUsername(handle: string): string {
 function loginWall(html: string, pageText: string): string | undefined {
   const phrase = LOGIN_PHRASES.exec(pageText)?.[0];
   if (phrase !== undefined) return `login wall ("${phrase}")`;
-  const $ = load(html);
+  const $ = loadHtml(html);
   if ($('form[action*="login"], input[type="password"]').length > 0) return 'login wall (a login form instead of the profile)';
   if ($('a[href*="/login"]').length > 0) return 'login wall (only a link to log in instead of the profile)';
   return undefined;
 }
 
 function visibleText(html: string): string {
-  const $ = load(html);
+  const $ = loadHtml(html);
   $('script, style, noscript, template').remove();
   return $('body').text().replace(/\s+/gu, ' ').trim();
 }

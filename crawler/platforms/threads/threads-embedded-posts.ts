@@ -1,4 +1,4 @@
-import { load } from 'cheerio';
+import { loadHtml } from '../../load-html.js';
 import { z } from 'zod';
 import { PermanentError } from '../../../core/errors.js';
 import type { CollectedMedia, CollectedPost } from '../../platform-adapter.js';
@@ -69,7 +69,7 @@ export interface ThreadsPageContext {
  * post needs (the format changed); returns `posts: undefined` when the page carried no feed at all.
  */
 export function readThreadsEmbeddedPosts(html: string, context: ThreadsPageContext): ThreadsEmbeddedPosts {
-  const $ = load(html);
+  const $ = loadHtml(html);
   const blocks = $('script[type="application/json"][data-sjs]')
     .map((_, element) => $(element).text())
     .get();

@@ -1,4 +1,5 @@
-import { load, type CheerioAPI } from 'cheerio';
+import { loadHtml } from '../../load-html.js';
+import { type CheerioAPI } from 'cheerio';
 import { TimeoutError, type HTTPResponse, type Page } from 'puppeteer-core';
 import { NotFoundError, OvershareError, PermanentError, PlatformBlockedError, TransientError } from '../../../core/errors.js';
 import { detectBlockPage } from '../../browser/detect-block-page.js';
@@ -52,7 +53,7 @@ export const vkAdapter: PlatformAdapter = {
       if (blockReason !== undefined) throw new PlatformBlockedError('vk', `VK showed ${blockReason} instead of the wall of ${name}`);
       if (status === 401 || status === 403) throw new PlatformBlockedError('vk', `VK refused the wall of ${name} with HTTP ${status}`);
 
-      const $ = load(await page.content());
+      const $ = loadHtml(await page.content());
       // A login box over the wall asks for a login even when posts show behind it: never read past it.
       if ($('#box_layer input[type=password], #box_layer form[action*="login"], .UnauthActionBox, .unauth_wall').length > 0) {
         throw new PlatformBlockedError('vk', `VK covers the wall of ${name} with a login box`);

@@ -1,4 +1,4 @@
-import { load } from 'cheerio';
+import { loadHtml } from '../../load-html.js';
 import { TimeoutError, type HTTPResponse, type Page } from 'puppeteer-core';
 import { z } from 'zod';
 import { NotFoundError, OvershareError, PermanentError, PlatformBlockedError, TransientError } from '../../../core/errors.js';
@@ -126,7 +126,7 @@ async function throwIfWalled(page: Page, channelPath: string): Promise<void> {
   const { hostname } = new URL(page.url());
   if (CONSENT_HOSTS.test(hostname)) throw new PlatformBlockedError('youtube', `YouTube redirected ${channelPath} to its cookie consent page`);
   if (SIGN_IN_HOSTS.test(hostname)) throw new PlatformBlockedError('youtube', `YouTube redirected ${channelPath} to Google sign-in`);
-  const $ = load(await page.content());
+  const $ = loadHtml(await page.content());
   $('script, style').remove();
   const text = $('body').text().replace(/\s+/gu, ' ');
   const title = $('title').text();
