@@ -104,6 +104,23 @@ describe('collectPosts', () => {
     expect(byLimit.stoppedBecause).toBe('limit');
   });
 
+  it('does not let a post dated in the future hide the posts published after this scan', async () => {
+    const future = post(99, 0, { publishedAt: '2099-01-01T00:00:00.000Z' });
+    const first = await collectPosts(feedAdapter([[future, ...tenPosts.slice(0, 3)]]), account, '', context, { backfillPosts: 100 });
+    expect(Date.parse(first.cursor?.publishedAt ?? '')).toBeLessThanOrEqual(Date.now());
+    const fresh = post(11, 0, { publishedAt: new Date(Date.now() + 60_000).toISOString() });
+    const cursor = first.cursor;
+    const rescan = await collectPosts(feedAdapter([[future, fresh, ...tenPosts.slice(0, 3)]]), account, '', context, { backfillPosts: 100, ...(cursor === undefined ? {} : { cursor }) });
+    expect(rescan.posts.map((p) => p.externalId)).toContain('11');
+  });
+
+  it('keeps the old cursor when a rescan stops at its limit before reaching it', async () => {
+    const cursor = { externalId: '2', publishedAt: tenPosts[8]?.publishedAt ?? '' };
+    const result = await collectPosts(feedAdapter(pagesOfThree), account, '', context, { cursor, backfillPosts: 100, limit: 3 });
+    expect(result.posts).toHaveLength(3);
+    expect(result.cursor).toEqual(cursor);
+  });
+
   it('collects a post once when it shifts onto the next page while paging', async () => {
     const pages = [tenPosts.slice(0, 3), tenPosts.slice(2, 5)];
     const result = await collectPosts(feedAdapter(pages), account, '', context, { backfillPosts: 100 });

@@ -60,9 +60,15 @@ export async function collectPosts(
     (options.cursor !== undefined && (post.externalId === options.cursor.externalId || publishedMs < (cursorMs ?? 0))) ||
     (sinceMs !== undefined && publishedMs <= sinceMs);
 
+  const collectedAtMs = Date.now();
   const finish = (stoppedBecause: StopReason): CollectResult => ({
     posts,
-    cursor: newestCursor(posts, options.cursor),
+    // A rescan cut short (limit, page cap) has not reached the old cursor: moving it would leave
+    // the posts in between uncollected for good.
+    cursor:
+      options.cursor !== undefined && (stoppedBecause === 'limit' || stoppedBecause === 'max-pages')
+        ? options.cursor
+        : newestCursor(posts, options.cursor, collectedAtMs),
     pages,
     stoppedBecause,
     skipped,
@@ -119,11 +125,16 @@ function isWebUrl(value: string): boolean {
   return protocol === 'http:' || protocol === 'https:';
 }
 
-function newestCursor(posts: readonly CollectedPost[], previous: AccountCursor | undefined): AccountCursor | undefined {
+/**
+ * The newest post as the next cursor. Times are capped at the moment of collection: authors set
+ * the dates of feeds and self-hosted blogs, and one post dated 2099 would otherwise make every
+ * later post look old. (That post itself is then collected again on each scan, harmlessly.)
+ */
+function newestCursor(posts: readonly CollectedPost[], previous: AccountCursor | undefined, collectedAtMs: number): AccountCursor | undefined {
   let newest = previous;
   let newestMs = previous === undefined ? Number.NEGATIVE_INFINITY : Date.parse(previous.publishedAt);
   for (const post of posts) {
-    const publishedMs = Date.parse(post.publishedAt);
+    const publishedMs = Math.min(Date.parse(post.publishedAt), collectedAtMs);
     if (publishedMs > newestMs) {
       newest = { externalId: post.externalId, publishedAt: new Date(publishedMs).toISOString() };
       newestMs = publishedMs;

@@ -9,7 +9,7 @@ import { collectPosts, type CollectOptions, type CollectResult } from './collect
 import { HostLimiter } from './host-limiter.js';
 import { createAddressGuard, RefusedAddressError, type AddressGuard } from './net/address-guard.js';
 import { fetchMedia, type FetchedMedia } from './net/fetch-media.js';
-import { REFUSED_HEADER, startGuardedProxy } from './net/guarded-proxy.js';
+import { startGuardedProxy, type GuardedProxy } from './net/guarded-proxy.js';
 import type { AccountRef, AdapterContext, BrowserTabs } from './platform-adapter.js';
 import { createPageFetcher } from './polite-page-fetcher.js';
 import { retryWithBackoff } from './retry-with-backoff.js';
@@ -47,7 +47,7 @@ export function createCrawler(settings: Config['crawl'], log: Logger): Crawler {
   const limiter = new HostLimiter({ concurrency: settings.concurrencyPerPlatform, requestsPerSecond: settings.requestsPerSecond });
   const userAgent = settings.userAgent ?? `overshare/${OVERSHARE_VERSION} (compliance scanner; public posts only)`;
   const stats: CrawlerStats = { pageRequests: 0, browserPages: 0, mediaFetched: 0 };
-  let browser: Promise<{ pool: BrowserPool; closeProxy: () => Promise<void> }> | undefined;
+  let browser: Promise<{ pool: BrowserPool; proxy: GuardedProxy }> | undefined;
   let isClosed = false;
 
   const startBrowser = async () => {
@@ -61,7 +61,7 @@ export function createCrawler(settings: Config['crawl'], log: Logger): Crawler {
       userAgent,
       log: log.child({ module: 'browser' }),
     });
-    return { pool, closeProxy: () => proxy.close() };
+    return { pool, proxy };
   };
 
   // Browser pages are rate-limited like requests, per platform and host; the pool caps open tabs.
@@ -70,12 +70,12 @@ export function createCrawler(settings: Config['crawl'], log: Logger): Crawler {
     async withPage(work) {
       if (isClosed) throw new PermanentError('the crawler is closed');
       browser ??= startBrowser();
-      const { pool } = await browser;
+      const { pool, proxy } = await browser;
       return limiter.run(
         limiterKey,
         () => {
           stats.browserPages += 1;
-          return pool.withPage((page) => watchForRefusal(page, work));
+          return pool.withPage((page) => watchForRefusal(page, proxy, work));
         },
         signal,
       );
@@ -149,7 +149,7 @@ export function createCrawler(settings: Config['crawl'], log: Logger): Crawler {
       if (browser !== undefined) {
         const started = await browser.catch(() => undefined);
         await started?.pool.close();
-        await started?.closeProxy();
+        await started?.proxy.close();
       }
     },
   };
@@ -157,15 +157,15 @@ export function createCrawler(settings: Config['crawl'], log: Logger): Crawler {
 
 /**
  * Runs an adapter's page work and turns two browser outcomes into the crawler's errors: a page the
- * guarded proxy refused (its 403 carries REFUSED_HEADER) becomes RefusedAddressError whatever the
- * adapter made of it, and a puppeteer timeout becomes a TransientError.
+ * guarded proxy refused (its 403 carries the proxy's own token) becomes RefusedAddressError whatever
+ * the adapter made of it, and a puppeteer timeout becomes a TransientError.
  */
-async function watchForRefusal<T>(page: Page, work: (page: Page) => Promise<T>): Promise<T> {
+async function watchForRefusal<T>(page: Page, proxy: GuardedProxy, work: (page: Page) => Promise<T>): Promise<T> {
   let refused: RefusedAddressError | undefined;
   page.on('response', (response) => {
-    const reason = response.headers()[REFUSED_HEADER];
+    const reason = proxy.refusalReason(response.headers());
     if (reason !== undefined && response.request().isNavigationRequest() && response.frame() === page.mainFrame()) {
-      refused ??= new RefusedAddressError(response.url(), decodeURIComponent(reason));
+      refused ??= new RefusedAddressError(response.url(), reason);
     }
   });
   try {

@@ -62,4 +62,13 @@ describe('serverWaitMs', () => {
     expect(serverWaitMs({}, now)).toBeUndefined();
     expect(serverWaitMs({ 'retry-after': 'soon' }, now)).toBeUndefined();
   });
+  it('refuses loose Retry-After values that Date.parse would read as "now" or the past', () => {
+    expect(serverWaitMs({ 'retry-after': '1.5' }, now)).toBeUndefined();
+    expect(serverWaitMs({ 'retry-after': '-3' }, now)).toBeUndefined();
+    expect(serverWaitMs({ 'retry-after': '2026-11-24' }, now)).toBeUndefined();
+  });
+  it('ignores X-RateLimit-Reset while the budget is not spent (Mastodon sends it on every answer)', () => {
+    expect(serverWaitMs({ 'x-ratelimit-remaining': '299', 'x-ratelimit-reset': '2026-11-24T10:05:00.000Z' }, now)).toBeUndefined();
+    expect(serverWaitMs({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2026-11-24T10:05:00.000Z' }, now)).toBe(300_000);
+  });
 });

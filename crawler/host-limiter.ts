@@ -35,11 +35,11 @@ export class HostLimiter {
     if (current !== undefined) clearTimeout(current.timer);
     const queue = this.#queue(key);
     queue.pause();
+    // Not unref'd: work queued behind a pause must keep a command alive until it runs (close() clears it).
     const timer = setTimeout(() => {
       this.#resumeTimers.delete(key);
       queue.start();
     }, waitMs);
-    timer.unref();
     this.#resumeTimers.set(key, { until: untilMs, timer });
   }
 

@@ -56,15 +56,18 @@ export function createPageFetcher(options: PageFetcherOptions): PageFetcher {
             options.signal,
           );
           const waitMs = serverWaitMs(answer.headers);
+          // A pause is capped (a server asking for a day fails the request instead, below) and only
+          // taken when the host that asked is the host of this queue, not a redirect's target.
+          const isSameHost = URL.canParse(answer.url) && new URL(answer.url).host === url.host;
           if (RETRIED_STATUSES.has(answer.status)) {
-            if (waitMs !== undefined) options.limiter.pauseUntil(key, Date.now() + waitMs);
+            if (waitMs !== undefined && isSameHost) options.limiter.pauseUntil(key, Date.now() + Math.min(waitMs, settings.maxRetryWaitMs));
             throw new TransientError(
               `${options.platform} answered ${answer.status} for ${url.host}${url.pathname}${waitMs === undefined ? '' : `; it asked us to wait ${Math.ceil(waitMs / 1_000)} s`}`,
               waitMs === undefined ? {} : { retryAfterMs: waitMs },
             );
           }
           // The server's budget is spent: wait for its reset before the next request (this answer is good).
-          if (answer.headers['x-ratelimit-remaining'] === '0' && waitMs !== undefined) {
+          if (answer.headers['x-ratelimit-remaining'] === '0' && waitMs !== undefined && isSameHost) {
             options.limiter.pauseUntil(key, Date.now() + Math.min(waitMs, settings.maxRetryWaitMs));
           }
           return answer;

@@ -16,9 +16,9 @@ export interface BackoffOptions {
 }
 
 /**
- * Runs `attempt` until it succeeds, retrying only TransientErrors: after the wait the other side
- * asked for (`retryAfterMs`), else after exponential backoff with "equal jitter" — half the step
- * fixed, half random — so that many crawlers that failed together do not retry together.
+ * Runs `attempt` until it succeeds, retrying only TransientErrors: after exponential backoff with
+ * "equal jitter" — half the step fixed, half random, so that many crawlers that failed together do
+ * not retry together — or after the wait the other side asked for (`retryAfterMs`) when longer.
  * Any other error, or the last TransientError, is thrown as it is.
  */
 export async function retryWithBackoff<T>(attempt: () => Promise<T>, options: BackoffOptions): Promise<T> {
@@ -30,7 +30,9 @@ export async function retryWithBackoff<T>(attempt: () => Promise<T>, options: Ba
       if (!(error instanceof TransientError) || retry >= options.retries) throw error;
       if (error.retryAfterMs !== undefined && error.retryAfterMs > options.maxWaitMs) throw error;
       const step = options.baseMs * 2 ** retry;
-      const waitMs = error.retryAfterMs ?? Math.round(step / 2 + (random() * step) / 2);
+      const backoffMs = Math.round(step / 2 + (random() * step) / 2);
+      // The server's wait, but never less than our own backoff: "Retry-After: 0" is not a licence to hammer.
+      const waitMs = Math.max(error.retryAfterMs ?? 0, backoffMs);
       options.onRetry?.({ attempt: retry + 1, waitMs, error });
       await sleep(waitMs, options.signal);
     }

@@ -20,7 +20,9 @@ export class RefusedAddressError extends PermanentError {
   readonly reason: string;
 
   constructor(target: URL | string, reason: string, options?: ErrorOptions) {
-    const url = target instanceof URL ? redactUrl(target.href) : target;
+    // A URL string is redacted like a URL object (its query may hold a token); a bare host is shown as is.
+    const href = target instanceof URL ? target.href : target;
+    const url = URL.canParse(href) ? redactUrl(href) : href;
     super(
       `Refused to fetch ${url}: ${reason}. The crawler only connects to public internet addresses over http(s); ` +
         'a test fixture on a private address must be listed in CRAWL_ALLOWED_PRIVATE_HOSTS.',

@@ -125,6 +125,23 @@ describe('startGuardedProxy', () => {
     expect([seen?.['proxy-authorization'], seen?.['x-private-hop']]).toEqual([undefined, undefined]);
   });
 
+  it('marks its own refusals with a token no site can forge, and strips a site\'s header of that name', async () => {
+    const hidden = await startServer('127.0.0.2', (_request, response) => response.end('hidden'));
+    const refused = await viaProxy(proxy, `${hidden.origin}/`);
+    const mark = refused.headers['x-overshare-refused'];
+    expect(typeof mark).toBe('string');
+    expect(proxy.refusalReason({ 'x-overshare-refused': mark as string })).toBe('loopback address 127.0.0.2');
+    const forger = await startServer('127.0.0.1', (_request, response) => {
+      response.writeHead(403, { 'x-overshare-refused': '%E0%A4%A' });
+      response.end('forged');
+    });
+    const forged = await viaProxy(proxy, `${forger.origin}/`);
+    expect(forged.status).toBe(403);
+    expect(forged.headers['x-overshare-refused']).toBeUndefined();
+    expect(proxy.refusalReason({ 'x-overshare-refused': '%E0%A4%A' })).toBeUndefined();
+    expect(proxy.refusalReason({ 'x-overshare-refused': `${(mark as string).split(' ')[0] ?? ''} %E0%A4%A` })).toBe('refused by the address guard');
+  });
+
   it('answers 403 naming the reason for a refused address, logs it and never connects', async () => {
     const hidden = await startServer('127.0.0.2', (_request, response) => response.end('hidden'));
     const before = proxy.refusedCount();

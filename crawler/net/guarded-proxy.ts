@@ -1,5 +1,6 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
+import { randomBytes } from 'node:crypto';
 import { connect, isIP, type AddressInfo, type Socket } from 'node:net';
 import { pipeline, type Duplex } from 'node:stream';
 import type { Logger } from '../../core/logger.js';
@@ -27,6 +28,12 @@ export interface GuardedProxy {
   url: string;
   /** Requests and tunnels refused by the guard since the start. */
   refusedCount(): number;
+  /**
+   * The reason this proxy refused a response, read from its REFUSED_HEADER, or undefined. Only
+   * this proxy's own marks count: the header carries a random token per proxy, and a site's own
+   * header of that name is stripped on the way through, so no page can pose as a refusal.
+   */
+  refusalReason(headers: Record<string, string>): string | undefined;
   /** Stops listening and destroys every client and upstream socket. */
   close(): Promise<void>;
 }
@@ -56,6 +63,7 @@ export async function startGuardedProxy(options: GuardedProxyOptions): Promise<G
   const sockets = new Set<Duplex>();
   let refused = 0;
   let ownHost = '';
+  const refusalToken = randomBytes(16).toString('hex');
 
   const track = (socket: Duplex): void => {
     // Pooled upstream sockets come back for every reuse; one set of listeners is enough.
@@ -69,7 +77,7 @@ export async function startGuardedProxy(options: GuardedProxyOptions): Promise<G
   const refusal = (host: string, reason: string): Refusal => {
     refused += 1;
     log.warn({ host, reason }, 'browser request refused');
-    return { text: `Refused by overshare's address guard: ${reason}\n`, reason };
+    return { text: `Refused by overshare's address guard: ${reason}\n`, reason, token: refusalToken };
   };
 
   const server = http.createServer();
@@ -187,6 +195,15 @@ export async function startGuardedProxy(options: GuardedProxyOptions): Promise<G
   return {
     url: `http://${ownHost}`,
     refusedCount: () => refused,
+    refusalReason(headers) {
+      const value = headers[REFUSED_HEADER];
+      if (value === undefined || !value.startsWith(`${refusalToken} `)) return undefined;
+      try {
+        return decodeURIComponent(value.slice(refusalToken.length + 1));
+      } catch {
+        return 'refused by the address guard';
+      }
+    },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
@@ -212,7 +229,10 @@ function endToEndHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
       .map((name) => name.trim().toLowerCase())
       .filter((name) => name !== ''),
   );
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP_HEADERS.has(name) && !named.has(name)));
+  // REFUSED_HEADER is ours: a site's header of that name never passes.
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !HOP_BY_HOP_HEADERS.has(name) && !named.has(name) && name !== REFUSED_HEADER),
+  );
 }
 
 function limitConnectTime(socket: Socket, timeoutMs: number, onTimeout: () => void): void {
@@ -225,13 +245,14 @@ function limitConnectTime(socket: Socket, timeoutMs: number, onTimeout: () => vo
 interface Refusal {
   text: string;
   reason: string;
+  token: string;
 }
 
 /** The header on a refusal, so the crawler can tell "the guard refused this page" from a site's own 403. */
 export const REFUSED_HEADER = 'x-overshare-refused';
 
 function refuse(response: ServerResponse, refusal: Refusal): void {
-  plainAnswer(response, 403, refusal.text, { [REFUSED_HEADER]: encodeURIComponent(refusal.reason) });
+  plainAnswer(response, 403, refusal.text, { [REFUSED_HEADER]: `${refusal.token} ${encodeURIComponent(refusal.reason)}` });
 }
 
 function plainAnswer(response: ServerResponse, status: number, text: string, extraHeaders: Record<string, string> = {}): void {

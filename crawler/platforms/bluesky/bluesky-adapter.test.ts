@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
-import type { CollectedPost, PageRequest } from '../../platform-adapter.js';
+import type { AccountCursor, CollectedPost, PageRequest } from '../../platform-adapter.js';
 import { generateFixtureNetwork, type FixtureNetwork } from '../../../test/fixture-platform/fixture-network.js';
 import { startFixtureServer, type FixtureServer } from '../../../test/fixture-platform/fixture-server.js';
 import { blueskyFixture } from '../../../test/fixture-platform/platforms/bluesky-fixture.js';
 import { plainAdapterContext } from '../../../test/support/plain-adapter-context.js';
-import { BLUESKY_PAGE_SIZE, blueskyAdapter, normalizeBlueskyActor } from './bluesky-adapter.js';
+import { collectPosts } from '../../collect-posts.js';
+import { BLUESKY_PAGE_SIZE, BLUESKY_RESCAN_FIRST_PAGE_SIZE, blueskyAdapter, normalizeBlueskyActor } from './bluesky-adapter.js';
 import { readAuthorFeed } from './read-author-feed.js';
 
 const HANDLES = ['acme', 'bob', 'carol'];
@@ -139,6 +140,56 @@ describe('blueskyAdapter against the fixture AppView', () => {
   it('rejects a name that can be neither a handle nor a DID without asking the AppView', () => {
     expect(() => normalizeBlueskyActor('not a handle')).toThrow(NotFoundError);
     expect(normalizeBlueskyActor('@Alice.Example.COM')).toBe('alice.example.com');
+  });
+});
+
+describe('blueskyAdapter on a rescan', () => {
+  let rescanServer: FixtureServer;
+  const rescanNetwork = generateFixtureNetwork({ accounts: 1, postsPerAccount: 20, handles: ['delta'], seed: 3 });
+  beforeAll(async () => {
+    rescanServer = await startFixtureServer(rescanNetwork, [blueskyFixture]);
+  });
+  afterAll(() => rescanServer.close());
+
+  const collect = (cursor?: AccountCursor) =>
+    collectPosts(blueskyAdapter, { platform: 'bluesky', handle: 'delta' }, rescanServer.baseUrl('bluesky'), plainAdapterContext(), {
+      backfillPosts: 200,
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+  const requestsOf = async <T>(work: () => Promise<T>): Promise<{ sent: { limit: string | null; cursor: string | null; status: number }[]; result: T }> => {
+    const before = rescanServer.requests.length;
+    const result = await work();
+    const sent = rescanServer.requests.slice(before).map((request) => {
+      const query = new URL(request.path, rescanServer.origin).searchParams;
+      return { limit: query.get('limit'), cursor: query.get('cursor'), status: request.status };
+    });
+    return { sent, result };
+  };
+
+  it('asks for a first page of 10 and returns exactly the new posts', async () => {
+    const first = await collect();
+    expect(first.posts).toHaveLength(20);
+    const added = rescanNetwork.publish('delta', 3);
+    const { sent, result } = await requestsOf(() => collect(first.cursor));
+    expect(sent).toEqual([{ limit: String(BLUESKY_RESCAN_FIRST_PAGE_SIZE), cursor: null, status: 200 }]);
+    expect(result.posts.map((post) => post.text)).toEqual(added.reverse().map((post) => post.text));
+    expect(result.stoppedBecause).toBe('cursor');
+  });
+
+  it('costs one page of 10 when nothing is new', async () => {
+    const { cursor } = await collect();
+    const { sent, result } = await requestsOf(() => collect(cursor));
+    expect(sent.map((request) => request.limit)).toEqual([String(BLUESKY_RESCAN_FIRST_PAGE_SIZE)]);
+    expect(result.posts).toEqual([]);
+  });
+
+  it('asks for full pages of 100 after the first when more is new than 10 posts', async () => {
+    const { cursor } = await collect();
+    const added = rescanNetwork.publish('delta', 25);
+    const { sent, result } = await requestsOf(() => collect(cursor));
+    expect(sent.map((request) => request.limit)).toEqual([String(BLUESKY_RESCAN_FIRST_PAGE_SIZE), String(BLUESKY_PAGE_SIZE)]);
+    expect(sent[1]?.cursor).not.toBeNull();
+    expect(result.posts.map((post) => post.text)).toEqual(added.reverse().map((post) => post.text));
   });
 });
 

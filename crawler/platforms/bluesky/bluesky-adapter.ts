@@ -15,6 +15,12 @@ import { readAuthorFeed } from './read-author-feed.js';
 
 /** Posts per request: the API's maximum, so a backfill costs the fewest requests under the AppView's per-IP rate limit. */
 export const BLUESKY_PAGE_SIZE = 100;
+/**
+ * Posts asked for on a rescan's first page. getAuthorFeed has no "since" parameter, so a rescan
+ * reads newest first like a first scan; a small first page keeps the answer for an account with
+ * nothing new small (a tenth of a full page), and later pages ask for the full 100 again.
+ */
+export const BLUESKY_RESCAN_FIRST_PAGE_SIZE = 10;
 
 const DID = /^did:[a-z]+:[A-Za-z0-9._:%-]+$/u;
 // atproto handle syntax (dot-separated DNS labels, the last one starting with a letter), loosened to
@@ -56,7 +62,8 @@ export const blueskyAdapter: PlatformAdapter = {
     const actor = normalizeBlueskyActor(request.account.handle);
     const url = new URL(`${request.baseUrl}/xrpc/app.bsky.feed.getAuthorFeed`);
     url.searchParams.set('actor', actor);
-    url.searchParams.set('limit', String(BLUESKY_PAGE_SIZE));
+    const isRescanStart = request.cursor !== undefined && request.pageToken === undefined;
+    url.searchParams.set('limit', String(isRescanStart ? BLUESKY_RESCAN_FIRST_PAGE_SIZE : BLUESKY_PAGE_SIZE));
     url.searchParams.set('filter', 'posts_with_replies');
     if (request.pageToken !== undefined) url.searchParams.set('cursor', request.pageToken);
     const response = await context.http.getText(url, { accept: 'application/json' });

@@ -8,6 +8,7 @@ import { startFixtureServer, type FixtureServer } from '../../../test/fixture-pl
 import { mastodonFixture } from '../../../test/fixture-platform/platforms/mastodon-fixture.js';
 import { plainAdapterContext } from '../../../test/support/plain-adapter-context.js';
 import type { AccountCursor, CollectedPost, FeedPage } from '../../platform-adapter.js';
+import { collectPosts } from '../../collect-posts.js';
 import { mastodonAdapter, nextLinkUrl } from './mastodon-adapter.js';
 
 const network = generateFixtureNetwork({ accounts: 2, postsPerAccount: 50, imageShare: 0.5, repostShare: 0.2, handles: ['acme', 'bob'] });
@@ -148,6 +149,59 @@ describe('mastodonAdapter against the fixture server', () => {
 
   it('refuses a page token that is not its own', async () => {
     await expect(fetchPage('acme', { pageToken: 'max_id=5' })).rejects.toThrow(PermanentError);
+  });
+});
+
+describe('mastodonAdapter on a rescan', () => {
+  const rescanNetwork = generateFixtureNetwork({ accounts: 1, postsPerAccount: 20, handles: ['echo'], seed: 5 });
+  let rescanServer: FixtureServer;
+  beforeAll(async () => {
+    rescanServer = await startFixtureServer(rescanNetwork, [mastodonFixture]);
+  });
+  afterAll(() => rescanServer.close());
+
+  const collect = (cursor?: AccountCursor) =>
+    collectPosts(mastodonAdapter, { platform: 'mastodon', handle: 'echo' }, rescanServer.baseUrl('mastodon'), plainAdapterContext(), {
+      backfillPosts: 100,
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+  /** The requests `work` sent, as `path status`, and what it returned or threw. */
+  const requestsOf = async <T>(work: () => Promise<T>): Promise<{ sent: string[]; outcome: T | Error }> => {
+    const before = rescanServer.requests.length;
+    const outcome = await work().catch((error: unknown) => error as Error);
+    return { sent: rescanServer.requests.slice(before).map((request) => `${request.path} ${request.status}`), outcome };
+  };
+  const statusesPath = (cursor: AccountCursor) => `/mastodon/api/v1/accounts/109245000000000001/statuses?limit=40&exclude_replies=true&since_id=${cursor.externalId}`;
+
+  it('skips the account lookup and asks only for statuses since the cursor, returning exactly the new posts', async () => {
+    const first = await collect();
+    expect(first.posts).toHaveLength(20);
+    const added = rescanNetwork.publish('echo', 3);
+    const { sent, outcome } = await requestsOf(() => collect(first.cursor));
+    expect(sent).toEqual([`${statusesPath(first.cursor!)} 200`]);
+    if (outcome instanceof Error) return expect.unreachable(outcome.message);
+    expect(outcome.posts.map((post) => post.text)).toEqual(added.reverse().map((post) => post.text));
+    expect(outcome.cursor?.externalId).toBe(outcome.posts[0]?.externalId);
+  });
+
+  it('costs one request answered with an empty list when nothing is new', async () => {
+    const { cursor } = await collect();
+    const { sent, outcome } = await requestsOf(() => collect(cursor));
+    expect(sent).toEqual([`${statusesPath(cursor!)} 200`]);
+    expect(outcome).toMatchObject({ posts: [], cursor });
+  });
+
+  it('looks the account up again when its remembered id is gone, and forgets the id', async () => {
+    const { cursor } = await collect();
+    const echo = rescanNetwork.accounts.get('echo')!;
+    rescanNetwork.accounts.delete('echo');
+    const gone = await requestsOf(() => collect(cursor));
+    expect(gone.outcome).toBeInstanceOf(NotFoundError);
+    expect(gone.sent).toEqual([`${statusesPath(cursor!)} 404`, '/mastodon/api/v1/accounts/lookup?acct=echo 404']);
+    rescanNetwork.accounts.set('echo', echo);
+    const back = await requestsOf(() => collect(cursor));
+    expect(back.sent).toEqual(['/mastodon/api/v1/accounts/lookup?acct=echo 200', `${statusesPath(cursor!)} 200`]);
+    expect(back.outcome).toMatchObject({ posts: [] });
   });
 });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
-import type { AdapterContext, CollectedPost, FeedPage, PageRequest, PlatformAdapter, TextResponse } from '../../platform-adapter.js';
+import type { AccountCursor, AdapterContext, CollectedPost, FeedPage, PageRequest, PlatformAdapter, TextResponse } from '../../platform-adapter.js';
+import { BoundedMap } from '../rss/bounded-map.js';
 import { parseFeed, sniffFeedFormat } from '../rss/parse-feed.js';
 import { readFeed } from '../rss/read-feed.js';
 import { mastodonStatusSchema, mastodonStatusToPost } from './mastodon-status-to-post.js';
@@ -12,9 +13,15 @@ import { resolveMastodonAccount, type MastodonAccountAddress } from './resolve-m
  * Where the server demands a login for its API (authorized-fetch or limited mode: HTTP 401/403),
  * the profile's public RSS feed `/@user.rss` is read instead: its newest 20 posts, boosts left out
  * by the server, no further pages.
+ *
+ * A rescan costs one request when nothing is new: the account id found by the lookup is kept in
+ * memory (an account's id never changes on its server), and the statuses are asked `since_id` the
+ * cursor's status, so an unchanged account answers `[]`.
  */
 
 const PAGE_SIZE = 40;
+/** Account ids kept in memory, one per (server, account); about 200 bytes each. */
+const MAX_CACHED_ACCOUNTS = 10_000;
 const JSON_ACCEPT = 'application/json';
 
 const accountSchema = z.object({ id: z.string().min(1), acct: z.string(), username: z.string() });
@@ -96,8 +103,24 @@ const readProfileFeed = async (address: MastodonAccountAddress, context: Adapter
   return { posts: posts.filter((post) => isOlder(post.externalId)) };
 };
 
-const statusesPage = async (url: string, address: MastodonAccountAddress, context: AdapterContext): Promise<FeedPage> => {
-  const response = await context.http.getText(url, { accept: JSON_ACCEPT });
+/** Account ids by `baseUrl acct`, with the server's own spelling of the acct. */
+const accountIds = new BoundedMap<string, { id: string; acct: string }>(MAX_CACHED_ACCOUNTS);
+
+const statusesPage = async (url: string, address: MastodonAccountAddress, context: AdapterContext): Promise<FeedPage> =>
+  readStatuses(await context.http.getText(url, { accept: JSON_ACCEPT }), url, address, context);
+
+/** The first page of an account's statuses, asked `since_id` the cursor's status on a rescan. */
+const firstStatusesUrl = (baseUrl: string, accountId: string, cursor: AccountCursor | undefined): string => {
+  const url = new URL(`${baseUrl}/api/v1/accounts/${encodeURIComponent(accountId)}/statuses`);
+  url.searchParams.set('limit', String(PAGE_SIZE));
+  url.searchParams.set('exclude_replies', 'true');
+  // A rescan asks only for what is newer than the last scan's newest status (ids are numeric on Mastodon).
+  const sinceId = cursor?.externalId;
+  if (sinceId !== undefined && /^\d+$/u.test(sinceId)) url.searchParams.set('since_id', sinceId);
+  return url.href;
+};
+
+const readStatuses = async (response: TextResponse, url: string, address: MastodonAccountAddress, context: AdapterContext): Promise<FeedPage> => {
   if (isLoginDemanded(response.status)) {
     // A server that turned the API off mid-scan: the feed's statuses below this page's max_id.
     const maxId = new URL(url).searchParams.get('max_id') ?? undefined;
@@ -128,6 +151,16 @@ export const mastodonAdapter: PlatformAdapter = {
       return statusesPage(sameOrigin(token.next, address.baseUrl, address.baseUrl), address, context);
     }
 
+    const cacheKey = `${address.baseUrl} ${address.acct.toLowerCase()}`;
+    const cached = accountIds.get(cacheKey);
+    if (cached !== undefined) {
+      const url = firstStatusesUrl(address.baseUrl, cached.id, request.cursor);
+      const response = await context.http.getText(url, { accept: JSON_ACCEPT });
+      // Gone under that id (deleted, or moved and re-created): forget the id and look the account up again.
+      if (response.status !== 404 && response.status !== 410) return readStatuses(response, url, { ...address, acct: cached.acct }, context);
+      accountIds.delete(cacheKey);
+    }
+
     const lookupUrl = new URL(`${address.baseUrl}/api/v1/accounts/lookup`);
     lookupUrl.searchParams.set('acct', address.acct);
     const lookup = await context.http.getText(lookupUrl, { accept: JSON_ACCEPT });
@@ -135,13 +168,7 @@ export const mastodonAdapter: PlatformAdapter = {
     if (lookup.status === 404 || lookup.status === 410) throw new NotFoundError('mastodon account', address.acct);
     if (lookup.status < 200 || lookup.status >= 300) throw unexpectedStatus(lookup);
     const account = readJson(lookup, accountSchema, 'an account');
-
-    const statusesUrl = new URL(`${address.baseUrl}/api/v1/accounts/${encodeURIComponent(account.id)}/statuses`);
-    statusesUrl.searchParams.set('limit', String(PAGE_SIZE));
-    statusesUrl.searchParams.set('exclude_replies', 'true');
-    // A rescan asks only for what is newer than the last scan's newest status (ids are numeric on Mastodon).
-    const sinceId = request.cursor?.externalId;
-    if (sinceId !== undefined && /^\d+$/u.test(sinceId)) statusesUrl.searchParams.set('since_id', sinceId);
-    return statusesPage(statusesUrl.href, { ...address, acct: account.acct }, context);
+    accountIds.set(cacheKey, { id: account.id, acct: account.acct });
+    return statusesPage(firstStatusesUrl(address.baseUrl, account.id, request.cursor), { ...address, acct: account.acct }, context);
   },
 };

@@ -7,8 +7,12 @@ import { generateFixtureNetwork, type FixturePost } from '../../../test/fixture-
 import { startFixtureServer, type FixtureServer } from '../../../test/fixture-platform/fixture-server.js';
 import { rssFixture } from '../../../test/fixture-platform/platforms/rss-fixture.js';
 import { plainAdapterContext } from '../../../test/support/plain-adapter-context.js';
-import type { CollectedPost } from '../../platform-adapter.js';
+import type { AccountCursor, CollectedPost } from '../../platform-adapter.js';
 import { parseFeed } from './parse-feed.js';
+import { loadConfig } from '../../../core/config.js';
+import { createLogger } from '../../../core/logger.js';
+import { collectPosts } from '../../collect-posts.js';
+import { createCrawler } from '../../create-crawler.js';
 import { rssAdapter } from './rss-adapter.js';
 
 // Accounts take turns on the feed their home page names: RSS UTF-8, windows-1251, Atom, ISO-8859-2.
@@ -102,6 +106,114 @@ describe('rssAdapter against the fixture blogs', () => {
 
   it('throws ConfigError for a handle that is neither a URL nor a host and has no base URL', async () => {
     await expect(fetchFeed('just words', '')).rejects.toThrow(ConfigError);
+  });
+});
+
+describe('rssAdapter on a rescan', () => {
+  // delta's home page names its RSS feed.xml, foxtrot's its atom.xml.
+  const rescanNetwork = generateFixtureNetwork({ accounts: 3, postsPerAccount: 20, repostShare: 0, handles: ['delta', 'echo', 'foxtrot'], seed: 4 });
+  let rescanServer: FixtureServer;
+  beforeAll(async () => {
+    rescanServer = await startFixtureServer(rescanNetwork, [rssFixture]);
+  });
+  afterAll(() => rescanServer.close());
+
+  const collect = (handle: string, cursor?: AccountCursor, context = plainAdapterContext()) =>
+    collectPosts(rssAdapter, { platform: 'rss', handle }, rescanServer.baseUrl('rss'), context, { backfillPosts: 100, ...(cursor === undefined ? {} : { cursor }) });
+  const requestsOf = async <T>(work: () => Promise<T>): Promise<{ sent: string[]; result: T }> => {
+    const before = rescanServer.requests.length;
+    const result = await work();
+    return { sent: rescanServer.requests.slice(before).map((request) => `${request.path} ${request.status}`), result };
+  };
+
+  it.each([
+    ['delta', 'feed.xml'],
+    ['foxtrot', 'atom.xml'],
+  ])("asks %s's remembered %s alone on a rescan and returns exactly the new posts", async (handle, file) => {
+    const first = await requestsOf(() => collect(handle));
+    expect(first.sent).toEqual([`/rss/${handle} 301`, `/rss/${handle}/ 200`, `/rss/${handle}/${file} 200`]);
+    expect(first.result.posts).toHaveLength(20);
+    const added = rescanNetwork.publish(handle, 3);
+    const rescan = await requestsOf(() => collect(handle, first.result.cursor));
+    expect(rescan.sent).toEqual([`/rss/${handle}/${file} 200`]);
+    expect(rescan.result.posts.map((post) => post.text)).toEqual(added.reverse().map((post) => post.text));
+  });
+
+  it.each([
+    ['delta', 'feed.xml'],
+    ['foxtrot', 'atom.xml'],
+  ])("gets 304 for %s's unchanged %s in one request and returns nothing", async (handle, file) => {
+    const { cursor } = await collect(handle);
+    const rescan = await requestsOf(() => collect(handle, cursor));
+    expect(rescan.sent).toEqual([`/rss/${handle}/${file} 304`]);
+    expect(rescan.result).toMatchObject({ posts: [], cursor });
+  });
+
+  it('asks a feed URL it has not read before conditionally, with the cursor’s time as If-Modified-Since', async () => {
+    const newest = rescanNetwork.accounts.get('echo')!.posts[0]!;
+    // The legacy feeds' guid is the permalink.
+    const permalink = `${rescanServer.baseUrl('rss')}/echo/${newest.publishedAt.toISOString().slice(0, 10).replace(/-/gu, '/')}/post-${newest.id}/`;
+    const cursor = { externalId: permalink, publishedAt: newest.publishedAt.toISOString() };
+    const feedUrl = `${rescanServer.baseUrl('rss')}/echo/feed-latin2.xml`;
+    const unchanged = await requestsOf(() => collect(feedUrl, cursor));
+    expect(unchanged.sent).toEqual(['/rss/echo/feed-latin2.xml 304']);
+    const added = rescanNetwork.publish('echo', 2);
+    const changed = await requestsOf(() => collect(feedUrl, cursor));
+    expect(changed.sent).toEqual(['/rss/echo/feed-latin2.xml 200']);
+    expect(changed.result.posts.map((post) => post.text)).toEqual(added.reverse().map((post) => post.text));
+  });
+
+  it('passes a 304 through the guarded fetcher of the crawler as an empty page', async () => {
+    const crawler = createCrawler({ ...loadConfig({}).crawl, allowedPrivateHosts: ['127.0.0.1'], requestsPerSecond: 1_000 }, createLogger({ level: 'silent' }));
+    try {
+      const account = { platform: 'rss' as const, handle: 'delta', baseUrl: rescanServer.baseUrl('rss') };
+      const first = await crawler.collect(account);
+      const rescan = await requestsOf(() => crawler.collect(account, first.cursor === undefined ? {} : { cursor: first.cursor }));
+      expect(rescan.sent).toEqual(['/rss/delta/feed.xml 304']);
+      expect(rescan.result).toMatchObject({ posts: [], stoppedBecause: 'end', cursor: first.cursor });
+    } finally {
+      await crawler.close();
+    }
+  });
+});
+
+describe('rssAdapter with a remembered feed that moved', () => {
+  let site: Server;
+  let origin = '';
+  let feedName = 'old.xml';
+  const sent: string[] = [];
+  const feed = (name: string) => `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Blog</title>
+<item><guid>${name}-1</guid><link>https://blog.example/1</link><title>Post in ${name}</title><pubDate>Fri, 20 Nov 2026 12:00:00 GMT</pubDate></item></channel></rss>`;
+
+  beforeAll(async () => {
+    site = createServer((request, response) => {
+      sent.push(request.url ?? '');
+      if (request.url === '/blog/') {
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        response.end(`<!DOCTYPE html><html><head><link rel="alternate" type="application/rss+xml" href="${feedName}"></head><body>Blog</body></html>`);
+      } else if (request.url === `/blog/${feedName}`) {
+        response.writeHead(200, { 'content-type': 'application/rss+xml' });
+        response.end(feed(feedName));
+      } else {
+        response.writeHead(404, { 'content-type': 'text/plain' });
+        response.end('not found');
+      }
+    });
+    site.listen(0, '127.0.0.1');
+    await once(site, 'listening');
+    origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    site.close();
+  });
+
+  it('forgets a remembered feed that is gone and finds the one the page names now', async () => {
+    const read = () => rssAdapter.fetchPage({ account: { platform: 'rss', handle: `${origin}/blog/` }, baseUrl: '', pageToken: undefined }, plainAdapterContext());
+    expect((await read()).posts.map((post) => post.externalId)).toEqual(['old.xml-1']);
+    expect((await read()).posts.map((post) => post.externalId)).toEqual(['old.xml-1']);
+    feedName = 'new.xml';
+    expect((await read()).posts.map((post) => post.externalId)).toEqual(['new.xml-1']);
+    expect(sent).toEqual(['/blog/', '/blog/old.xml', '/blog/old.xml', '/blog/old.xml', '/blog/', '/blog/new.xml']);
   });
 });
 

@@ -15,6 +15,11 @@ export interface TelegramChannelPage {
   posts: CollectedPost[];
   /** Id of the oldest message on the page, service messages included; undefined when the page lists none. */
   oldestMessageId: number | undefined;
+  /**
+   * True when t.me says newer messages follow this page (its closing "more" link with `data-after`,
+   * shown on `?before=` and `?after=` pages that do not reach the channel's newest message).
+   */
+  hasNewer: boolean;
 }
 
 /** Any page that is not a channel preview: t.me's account card, its "contact @name" page, or a block page. */
@@ -71,7 +76,8 @@ export function readTelegramPage(html: string, pageUrl: string): TelegramPage {
   });
   // Ids grow with time within a channel: the largest id is the newest post.
   posts.sort((a, b) => messageIdOf(b) - messageIdOf(a));
-  return { kind: 'channel', posts, oldestMessageId };
+  const hasNewer = $('a.js-messages_more[data-after], a.tme_messages_more[data-after]').length > 0;
+  return { kind: 'channel', posts, oldestMessageId, hasNewer };
 }
 
 function readMessage($: CheerioAPI, message: Selection, channel: string, id: number, pageUrl: string): CollectedPost {

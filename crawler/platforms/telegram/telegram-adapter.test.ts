@@ -5,6 +5,7 @@ import { generateFixtureNetwork, type FixtureNetwork } from '../../../test/fixtu
 import { startFixtureServer, type FixtureServer } from '../../../test/fixture-platform/fixture-server.js';
 import { telegramFixture } from '../../../test/fixture-platform/platforms/telegram-fixture.js';
 import { plainAdapterContext } from '../../../test/support/plain-adapter-context.js';
+import { collectPosts } from '../../collect-posts.js';
 import { normalizeTelegramChannel, telegramAdapter } from './telegram-adapter.js';
 import { readTelegramPage } from './read-telegram-page.js';
 
@@ -136,6 +137,68 @@ describe('telegramAdapter against the fixture t.me', () => {
   });
 });
 
+describe('telegramAdapter on a rescan', () => {
+  let rescanServer: FixtureServer;
+  const rescanNetwork = generateFixtureNetwork({ accounts: 1, postsPerAccount: 20, handles: ['delta'], seed: 11 });
+
+  beforeAll(async () => {
+    rescanServer = await startFixtureServer(rescanNetwork, [telegramFixture]);
+  });
+  afterAll(() => rescanServer.close());
+
+  const collect = (cursor?: { externalId: string; publishedAt: string }) =>
+    collectPosts(telegramAdapter, { platform: 'telegram', handle: 'delta' }, rescanServer.baseUrl('telegram'), plainAdapterContext(), {
+      backfillPosts: 100,
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+  /** The requests `work` sent, as `path status`. */
+  const requestsOf = async (work: () => Promise<unknown>): Promise<string[]> => {
+    const before = rescanServer.requests.length;
+    await work();
+    return rescanServer.requests.slice(before).map((request) => `${request.path} ${request.status}`);
+  };
+
+  it('asks only for the messages after the cursor and returns exactly the new posts', async () => {
+    const first = await collect();
+    expect(first.posts).toHaveLength(20);
+    const cursorId = first.cursor!.externalId.split('/')[1];
+    const added = rescanNetwork.publish('delta', 3);
+    let rescan: Awaited<ReturnType<typeof collect>> | undefined;
+    const sent = await requestsOf(async () => {
+      rescan = await collect(first.cursor);
+    });
+    expect(sent).toEqual([`/telegram/s/delta?after=${cursorId} 200`]);
+    expect(rescan?.posts.map((post) => post.externalId)).toEqual(added.reverse().map((post) => `delta/${post.id}`));
+    expect(rescan?.posts.map((post) => post.text)).toEqual(added.map((post) => post.text));
+    expect(rescan?.cursor?.externalId).toBe(`delta/${added[0]!.id}`);
+  });
+
+  it('costs one request listing no message when the channel has nothing new', async () => {
+    const { cursor } = await collect();
+    let rescan: Awaited<ReturnType<typeof collect>> | undefined;
+    const sent = await requestsOf(async () => {
+      rescan = await collect(cursor);
+    });
+    expect(sent).toEqual([`/telegram/s/delta?after=${cursor!.externalId.split('/')[1]} 200`]);
+    expect(rescan?.posts).toEqual([]);
+    expect(rescan?.cursor).toEqual(cursor);
+  });
+
+  it('reads the channel newest first when more new posts follow the cursor than one page holds', async () => {
+    const { cursor } = await collect();
+    const added = rescanNetwork.publish('delta', 15);
+    let rescan: Awaited<ReturnType<typeof collect>> | undefined;
+    const sent = await requestsOf(async () => {
+      rescan = await collect(cursor);
+    });
+    expect(sent[0]).toBe(`/telegram/s/delta?after=${cursor!.externalId.split('/')[1]} 200`);
+    expect(sent[1]).toBe('/telegram/s/delta 200');
+    expect(sent.slice(2).every((line) => /^\/telegram\/s\/delta\?before=\d+ 200$/u.test(line))).toBe(true);
+    expect(rescan?.posts.map((post) => post.externalId)).toEqual(added.reverse().map((post) => `delta/${post.id}`));
+    expect(rescan?.stoppedBecause).toBe('cursor');
+  });
+});
+
 // A hand-written excerpt in t.me's real format (the structure of a live /s/ page): a reply, a link
 // preview, a forwarded post with an album on the CDN, a video, a service message, emoji and entities.
 const REAL_PAGE = `<!DOCTYPE html>
@@ -178,6 +241,13 @@ describe('readTelegramPage on real t.me markup', () => {
     if (page.kind !== 'channel') return;
     expect(page.posts.map((post) => post.externalId)).toEqual(['acmecorp/4126', 'acmecorp/4125', 'acmecorp/4121']);
     expect(page.oldestMessageId).toBe(4120);
+    expect(page.hasNewer).toBe(false);
+  });
+
+  it('sees the closing "more" link that says newer messages follow', () => {
+    const more = '<div class="tgme_widget_message_centered js-messages_more_wrap"><a href="/s/acmecorp?after=4126" class="tme_messages_more js-messages_more" data-after="4126"></a></div>';
+    const older = readTelegramPage(REAL_PAGE.replace('</section>', `${more}</section>`), 'https://t.me/s/acmecorp?before=4127');
+    expect(older).toMatchObject({ kind: 'channel', hasNewer: true });
   });
 
   it('reads text with line breaks, emoji, links and entities, without the quoted reply', () => {

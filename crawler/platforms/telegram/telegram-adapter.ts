@@ -1,10 +1,16 @@
 import { NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
-import type { FeedPage, PageRequest, PlatformAdapter, TextResponse } from '../../platform-adapter.js';
-import { readTelegramPage } from './read-telegram-page.js';
+import type { AdapterContext, FeedPage, PageRequest, PlatformAdapter, TextResponse } from '../../platform-adapter.js';
+import { readTelegramPage, type TelegramChannelPage } from './read-telegram-page.js';
 
 /**
  * Telegram public channels through their web preview, `t.me/s/<channel>`: plain HTML, about 20
- * messages a page, oldest first; `?before=<id>` lists the messages older than `<id>`.
+ * messages a page, oldest first; `?before=<id>` lists the messages older than `<id>`, `?after=<id>`
+ * the ones just newer than `<id>` (none when nothing is newer).
+ *
+ * A rescan starts with `?after=<the cursor's message id>`: a channel with nothing new answers with
+ * an empty list, one with a few new posts with exactly those. When t.me says still newer messages
+ * follow that page (its `data-after` link), there were more new posts than a page holds, and the
+ * adapter reads the channel newest first instead, as on a first scan (`collectPosts` stops at the cursor).
  *
  * How t.me answers for channels it will not preview, and the rule this adapter reads from it:
  * - a channel, group, user or bot without a web preview: `/s/<name>` redirects (302) to `/<name>`,
@@ -52,25 +58,19 @@ export const telegramAdapter: PlatformAdapter = {
   async fetchPage(request: PageRequest, context): Promise<FeedPage> {
     const channel = normalizeTelegramChannel(request.account.handle);
     const before = beforeIdOf(request.pageToken);
-    const url = new URL(`${request.baseUrl}/s/${channel}`);
-    if (before !== undefined) url.searchParams.set('before', String(before));
-    const response = await context.http.getText(url);
-    judgeStatus(response, channel);
-
-    const page = readTelegramPage(response.text, response.url);
-    if (page.kind === 'other') {
-      if (page.blockReason !== undefined) {
-        throw new PlatformBlockedError('telegram', `t.me answered ${channel}'s page with ${page.blockReason}; overshare does not solve captchas, try again later`);
-      }
-      if (!PREVIEW_PATH.test(new URL(response.url).pathname) && page.hasAccountCard) {
-        throw new PlatformBlockedError(
-          'telegram',
-          `channel has no public web preview: t.me/s/${channel} redirects to the account's card (a private channel, a group, a user or a bot, or a channel that turned the preview off)`,
-        );
-      }
-      throw new NotFoundError('telegram channel', channel);
+    const after = request.pageToken === undefined ? cursorMessageIdOf(request.cursor?.externalId) : undefined;
+    let page: TelegramChannelPage | undefined;
+    if (after !== undefined) {
+      const newer = await readChannelPage(request.baseUrl, channel, { after }, context);
+      // A page listing the cursor's message or older ones means t.me ignored ?after= and sent the
+      // newest page: page on from it as from any newest page.
+      const isNewestPage = newer.oldestMessageId !== undefined && newer.oldestMessageId <= after && !newer.hasNewer;
+      if (!isNewestPage && !newer.hasNewer) return { posts: newer.posts };
+      if (isNewestPage) page = newer;
+      else context.log.debug({ channel, after }, 'more new messages than one page: reading the channel newest first');
     }
 
+    page ??= await readChannelPage(request.baseUrl, channel, before === undefined ? {} : { before }, context);
     const oldest = page.oldestMessageId;
     // Message 1 opens every channel, so nothing is older; a page that did not go back (an ignored
     // ?before) would loop, so paging stops there too.
@@ -78,6 +78,34 @@ export const telegramAdapter: PlatformAdapter = {
     return hasOlder ? { posts: page.posts, nextPage: String(oldest) } : { posts: page.posts };
   },
 };
+
+/** Reads one preview page (`?before=` or `?after=` a message id, or the newest); throws for anything that is not the channel's preview. */
+async function readChannelPage(baseUrl: string, channel: string, from: { before?: number; after?: number }, context: AdapterContext): Promise<TelegramChannelPage> {
+  const url = new URL(`${baseUrl}/s/${channel}`);
+  if (from.before !== undefined) url.searchParams.set('before', String(from.before));
+  if (from.after !== undefined) url.searchParams.set('after', String(from.after));
+  const response = await context.http.getText(url);
+  judgeStatus(response, channel);
+
+  const page = readTelegramPage(response.text, response.url);
+  if (page.kind === 'channel') return page;
+  if (page.blockReason !== undefined) {
+    throw new PlatformBlockedError('telegram', `t.me answered ${channel}'s page with ${page.blockReason}; overshare does not solve captchas, try again later`);
+  }
+  if (!PREVIEW_PATH.test(new URL(response.url).pathname) && page.hasAccountCard) {
+    throw new PlatformBlockedError(
+      'telegram',
+      `channel has no public web preview: t.me/s/${channel} redirects to the account's card (a private channel, a group, a user or a bot, or a channel that turned the preview off)`,
+    );
+  }
+  throw new NotFoundError('telegram channel', channel);
+}
+
+/** The message id in a cursor's `channel/123`; undefined for anything else (then the rescan reads newest first). */
+function cursorMessageIdOf(externalId: string | undefined): number | undefined {
+  const id = /\/([1-9]\d{0,15})$/u.exec(externalId ?? '')?.[1];
+  return id === undefined ? undefined : Number(id);
+}
 
 function beforeIdOf(pageToken: string | undefined): number | undefined {
   if (pageToken === undefined) return undefined;

@@ -1,10 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
-import { generateFixtureNetwork } from '../../../test/fixture-platform/fixture-network.js';
+import { generateFixtureNetwork, type FixturePost } from '../../../test/fixture-platform/fixture-network.js';
 import { startFixtureServer, type FixtureServer } from '../../../test/fixture-platform/fixture-server.js';
 import { wordpressFixture } from '../../../test/fixture-platform/platforms/wordpress-fixture.js';
 import { plainAdapterContext } from '../../../test/support/plain-adapter-context.js';
-import type { CollectedPost, FeedPage } from '../../platform-adapter.js';
+import type { AccountCursor, CollectedPost, FeedPage } from '../../platform-adapter.js';
+import { collectPosts } from '../../collect-posts.js';
 import { wordpressAdapter } from './wordpress-adapter.js';
 import { wordpressPostSchema, wordpressPostToCollected } from './wordpress-post-to-collected.js';
 
@@ -100,6 +101,89 @@ describe('wordpressAdapter against the fixture sites', () => {
     const first = await fetchPage(site('/rest-disabled'));
     server.setFault('wordpress', { kind: 'malformed', times: 1 });
     await expect(fetchPage(site('/rest-disabled'), first.nextPage)).rejects.toThrow(/^wordpress: .* is not valid RSS or Atom/u);
+  });
+});
+
+describe('wordpressAdapter on a rescan', () => {
+  const rescanNetwork = generateFixtureNetwork({ accounts: 1, postsPerAccount: 20, repostShare: 0, handles: ['delta'], seed: 9 });
+  let rescanServer: FixtureServer;
+  beforeAll(async () => {
+    rescanServer = await startFixtureServer(rescanNetwork, [wordpressFixture]);
+  });
+  afterAll(() => rescanServer.close());
+
+  const HOUR_MS = 3_600_000;
+  const siteOf = (variant = ''): string => `${rescanServer.baseUrl('wordpress')}${variant}/delta`;
+  const collect = (cursor?: AccountCursor, variant = '') =>
+    collectPosts(wordpressAdapter, { platform: 'wordpress', handle: siteOf(variant) }, '', plainAdapterContext(), {
+      backfillPosts: 100,
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+  const requestsOf = async <T>(work: () => Promise<T>): Promise<{ sent: { query: URLSearchParams; status: number }[]; result: T }> => {
+    const before = rescanServer.requests.length;
+    const result = await work();
+    return { sent: rescanServer.requests.slice(before).map((request) => ({ query: new URL(request.path, rescanServer.origin).searchParams, status: request.status })), result };
+  };
+  /** `after` as the adapter sends it: a local time of the site (UTC+1 here) without zone. */
+  const localTime = (ms: number): string => new Date(ms).toISOString().slice(0, 19);
+  const newTexts = (added: FixturePost[]) => [...added].reverse().map((post) => post.text);
+
+  it('asks only for posts after the cursor, in the site’s local time, and returns exactly the new posts', async () => {
+    const first = await collect();
+    expect(first.posts).toHaveLength(20);
+    const added = rescanNetwork.publish('delta', 3);
+    const { sent, result } = await requestsOf(() => collect(first.cursor));
+    expect(sent).toHaveLength(1);
+    // The offset (+1 h) was learned on the first scan; two hours early for daylight saving.
+    expect(sent[0]?.query.get('after')).toBe(localTime(Date.parse(first.cursor!.publishedAt) + HOUR_MS - 2 * HOUR_MS));
+    expect(sent[0]?.status).toBe(200);
+    expect(result.posts.map((post) => post.text)).toEqual(newTexts(added));
+  });
+
+  it('costs one request answered with the cursor’s post alone when nothing is new', async () => {
+    const { cursor } = await collect();
+    const { sent, result } = await requestsOf(() => collect(cursor));
+    expect(sent.map((request) => [request.query.has('after'), request.status])).toEqual([[true, 200]]);
+    expect(result.posts).toEqual([]);
+  });
+
+  it('keeps the after filter on later pages when more is new than a page', async () => {
+    const { cursor } = await collect();
+    const added = rescanNetwork.publish('delta', 25);
+    const { sent, result } = await requestsOf(() => collect(cursor));
+    expect(sent.map((request) => [request.query.get('page'), request.query.get('after')])).toEqual([
+      ['1', sent[0]?.query.get('after')],
+      ['2', sent[0]?.query.get('after')],
+    ]);
+    expect(result.posts.map((post) => post.text)).toEqual(newTexts(added));
+  });
+
+  it('asks 14 hours early while it does not know the site’s UTC offset', async () => {
+    const newest = rescanNetwork.accounts.get('delta')!.posts[0]!;
+    const cursor = { externalId: String(newest.id), publishedAt: newest.publishedAt.toISOString() };
+    const added = rescanNetwork.publish('delta', 2);
+    const { sent, result } = await requestsOf(() => collect(cursor, '/plain-permalinks'));
+    const after = localTime(newest.publishedAt.getTime() - 14 * HOUR_MS);
+    // Without pretty permalinks /wp-json/ is 404 and the API answers by ?rest_route=.
+    expect(sent.map((request) => [request.query.get('rest_route'), request.query.get('after'), request.status])).toEqual([
+      [null, after, 404],
+      ['/wp/v2/posts', after, 200],
+    ]);
+    expect(result.posts.map((post) => post.text)).toEqual(newTexts(added));
+  });
+
+  it('serves after= like WordPress: exclusive, a zone converted to the site’s, no zone read as local', async () => {
+    const [newest, second] = rescanNetwork.accounts.get('delta')!.posts;
+    const idsAfter = async (after: string): Promise<unknown> => {
+      const response = await fetch(`${siteOf()}/wp-json/wp/v2/posts?after=${encodeURIComponent(after)}`);
+      return response.status === 200 ? ((await response.json()) as { id: number }[]).map((post) => post.id) : response.status;
+    };
+    const secondAt = second!.publishedAt;
+    expect(await idsAfter(secondAt.toISOString())).toEqual([newest!.id]);
+    expect(await idsAfter(localTime(secondAt.getTime() + HOUR_MS))).toEqual([newest!.id]);
+    expect(await idsAfter(`${localTime(secondAt.getTime() + 2 * HOUR_MS)}+02:00`)).toEqual([newest!.id]);
+    expect(await idsAfter(localTime(secondAt.getTime() + HOUR_MS - 1_000))).toEqual([newest!.id, second!.id]);
+    expect(await idsAfter('yesterday')).toBe(400);
   });
 });
 

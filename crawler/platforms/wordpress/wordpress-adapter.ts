@@ -1,23 +1,44 @@
 import { z } from 'zod';
 import { NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
-import type { AdapterContext, FeedPage, PageRequest, PlatformAdapter, TextResponse } from '../../platform-adapter.js';
+import type { AccountCursor, AdapterContext, FeedPage, PageRequest, PlatformAdapter, TextResponse } from '../../platform-adapter.js';
+import { BoundedMap } from '../rss/bounded-map.js';
 import { parseFeed, sniffFeedFormat } from '../rss/parse-feed.js';
 import { readFeed } from '../rss/read-feed.js';
 import { siteAddress } from '../rss/site-address.js';
-import { wordpressPostSchema, wordpressPostToCollected } from './wordpress-post-to-collected.js';
+import { wordpressPostSchema, wordpressPostToCollected, type WordpressPost } from './wordpress-post-to-collected.js';
 
 /**
  * WordPress sites through the REST API, `/wp-json/wp/v2/posts` (or `/?rest_route=/wp/v2/posts`
  * where pretty permalinks are off), 20 posts a page with their featured media embedded. Where the
  * REST API is turned off for anonymous readers (HTTP 401/403), the site's RSS feed `/feed/` is read
  * instead, a page at a time with `?paged=N`.
+ *
+ * A rescan asks the REST API only for posts published `after` the cursor, so a site with nothing
+ * new answers with a post or two. WordPress compares `after` (exclusive) with `post_date`, the
+ * post's time in the site's own time zone; since 5.3 it converts a time with a zone to that zone
+ * first, before 5.3 it compared the UTC digits with the local time. So `after` is sent as a local
+ * time without zone, which every version reads alike, computed with the site's UTC offset (learned
+ * from `date` against `date_gmt` of the posts it last answered) and two hours early, for a
+ * daylight-saving change since and for the hour that repeats when clocks go back. While the offset
+ * is unknown it is sent 14 hours early, early enough in any zone (UTC−12 and a daylight-saving
+ * hour). `collectPosts` drops the posts at or before the cursor that this lets through.
  */
 
 const PAGE_SIZE = 20;
+/** Site UTC offsets kept in memory, one per site. */
+const MAX_CACHED_SITES = 10_000;
+const HOUR_MS = 3_600_000;
+const AFTER_MARGIN_MS = 2 * HOUR_MS;
+const AFTER_MARGIN_UNKNOWN_OFFSET_MS = 14 * HOUR_MS;
+
+/** Each site's UTC offset in milliseconds (local time − UTC), as its posts last showed it. */
+const siteOffsets = new BoundedMap<string, number>(MAX_CACHED_SITES);
 
 const tokenSchema = z.object({
   route: z.enum(['rest', 'rest-query', 'feed', 'feed-query']),
   page: z.number().int().min(2),
+  /** The REST `after` filter of a rescan, kept on every page. */
+  after: z.string().optional(),
   /** Items on the feed's first page: a shorter page is the last one. */
   feedPageSize: z.number().int().min(1).optional(),
 });
@@ -31,13 +52,31 @@ const isJson = (response: TextResponse): boolean =>
   /json/iu.test(response.headers['content-type'] ?? '') || /^\s*[[{]/u.test(response.text);
 const isRefused = (response: TextResponse): boolean => response.status === 401 || response.status === 403;
 
-const restUrl = (site: string, route: 'rest' | 'rest-query', page: number): URL => {
+const restUrl = (site: string, route: 'rest' | 'rest-query', page: number, after: string | undefined): URL => {
   const url = route === 'rest' ? new URL(`${site}/wp-json/wp/v2/posts`) : new URL(`${site}/`);
   if (route === 'rest-query') url.searchParams.set('rest_route', '/wp/v2/posts');
   url.searchParams.set('per_page', String(PAGE_SIZE));
   url.searchParams.set('page', String(page));
+  if (after !== undefined) url.searchParams.set('after', after);
   url.searchParams.set('_embed', 'author,wp:featuredmedia');
   return url;
+};
+
+/** The REST `after` value for a rescan from `cursor`: a local time of the site, early enough never to skip a post. */
+const afterFilter = (site: string, cursor: AccountCursor | undefined): string | undefined => {
+  const cursorMs = cursor === undefined ? Number.NaN : Date.parse(cursor.publishedAt);
+  if (Number.isNaN(cursorMs)) return undefined;
+  const offsetMs = siteOffsets.get(site);
+  const localMs = offsetMs === undefined ? cursorMs - AFTER_MARGIN_UNKNOWN_OFFSET_MS : cursorMs + offsetMs - AFTER_MARGIN_MS;
+  // `YYYY-MM-DDTHH:MM:SS` without a zone: WordPress reads it as the site's local time, in every version.
+  return new Date(localMs).toISOString().slice(0, 19);
+};
+
+/** Remembers the site's UTC offset from a post that carries both its local and its GMT time. */
+const learnOffset = (site: string, post: WordpressPost | undefined): void => {
+  const localMs = Date.parse(`${post?.date ?? ''}Z`);
+  const gmtMs = Date.parse(`${post?.date_gmt ?? ''}Z`);
+  if (!Number.isNaN(localMs) && !Number.isNaN(gmtMs)) siteOffsets.set(site, localMs - gmtMs);
 };
 
 const feedUrl = (site: string, route: 'feed' | 'feed-query', page: number): URL => {
@@ -58,7 +97,7 @@ const readToken = (token: string): Token => {
 };
 
 /** The posts of a REST answer, and the token of the page after it when there is one. */
-const restPage = (response: TextResponse, site: string, route: 'rest' | 'rest-query', page: number): FeedPage => {
+const restPage = (response: TextResponse, site: string, route: 'rest' | 'rest-query', page: number, after: string | undefined): FeedPage => {
   let body: unknown;
   try {
     body = JSON.parse(response.text);
@@ -71,13 +110,14 @@ const restPage = (response: TextResponse, site: string, route: 'rest' | 'rest-qu
       cause: parsed.error,
     });
   }
+  learnOffset(site, parsed.data[0]);
   const host = new URL(site).host;
   const posts = parsed.data
     .map((post) => wordpressPostToCollected(post, site, host))
     .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
   const totalPages = Number.parseInt(response.headers['x-wp-totalpages'] ?? '', 10);
   const hasMore = Number.isNaN(totalPages) ? parsed.data.length >= PAGE_SIZE : page < totalPages;
-  return hasMore && posts.length > 0 ? { posts, nextPage: tokenFor({ route, page: page + 1 }) } : { posts };
+  return hasMore && posts.length > 0 ? { posts, nextPage: tokenFor({ route, page: page + 1, ...(after === undefined ? {} : { after }) }) } : { posts };
 };
 
 /** One page of the site's RSS feed; ids are the post ids in the guids (`?p=123`), as the REST API gives them. */
@@ -127,7 +167,7 @@ const laterPage = async (site: string, token: Token, context: AdapterContext): P
     if (!isSuccess(response)) throw new PermanentError(`wordpress: ${response.url} answered HTTP ${response.status}`);
     return feedPage(response, token.route, token.page, token.feedPageSize);
   }
-  const response = await context.http.getText(restUrl(site, token.route, token.page), { accept: 'application/json' });
+  const response = await context.http.getText(restUrl(site, token.route, token.page, token.after), { accept: 'application/json' });
   if (response.status === 400 && isJson(response)) {
     const code = restErrorSchema.safeParse(jsonOrUndefined(response.text));
     // The post count shrank since the last page: past the end is the end.
@@ -137,7 +177,7 @@ const laterPage = async (site: string, token: Token, context: AdapterContext): P
     throw new PlatformBlockedError('wordpress', `${site} stopped answering its REST API to anonymous readers mid-scan (HTTP ${response.status}); the next scan reads its feed`);
   }
   if (!isSuccess(response)) throw new PermanentError(`wordpress: ${response.url} answered HTTP ${response.status}`);
-  return restPage(response, site, token.route, token.page);
+  return restPage(response, site, token.route, token.page, token.after);
 };
 
 /** The site's root URL without a trailing slash, query or fragment. */
@@ -156,9 +196,10 @@ export const wordpressAdapter: PlatformAdapter = {
     const site = siteRoot(request);
     if (request.pageToken !== undefined) return laterPage(site, readToken(request.pageToken), context);
 
+    const after = afterFilter(site, request.cursor);
     for (const route of ['rest', 'rest-query'] as const) {
-      const response = await context.http.getText(restUrl(site, route, 1), { accept: 'application/json' });
-      if (isSuccess(response) && isJson(response)) return restPage(response, site, route, 1);
+      const response = await context.http.getText(restUrl(site, route, 1, after), { accept: 'application/json' });
+      if (isSuccess(response) && isJson(response)) return restPage(response, site, route, 1, after);
       if (isRefused(response)) break;
       // /wp-json/ 404s where pretty permalinks are off: ask by query. A 404 there too means no WordPress here.
       if (response.status === 404 || response.status === 410) {

@@ -1,4 +1,5 @@
-import type { FixtureHelpers, FixtureResponse, PlatformFixture } from '../fixture-server.js';
+import { createHash } from 'node:crypto';
+import type { FixtureHelpers, FixtureRequest, FixtureResponse, PlatformFixture } from '../fixture-server.js';
 import type { FixtureAccount, FixturePost } from '../fixture-network.js';
 import { encodeLegacyCharset, type LegacyCharset } from './encode-legacy-charset.js';
 import { escapeMarkup } from './escape-markup.js';
@@ -16,6 +17,8 @@ import { escapeMarkup } from './escape-markup.js';
  * - `feed-unlabelled.xml`: windows-1251 bytes as `text/xml` with no charset parameter: only the XML
  *   declaration tells the charset;
  * - `feed-mislabelled.xml`: ISO-8859-2 bytes whose header claims `charset=utf-8`.
+ * Feeds carry Last-Modified (their newest post) and an ETag and answer conditional GETs with 304,
+ * as a web server does for a static feed file; the home page is dynamic and answers every GET in full.
  * Reposts are left out: a blog has none. Unknown blogs → 404; login wall → a Cloudflare challenge (403).
  */
 
@@ -160,13 +163,15 @@ const atomFeed = (account: FixtureAccount, blog: string, helpers: FixtureHelpers
 `;
 };
 
+const COMMENTED_AT = new Date('2026-01-01T00:00:00Z');
+
 const commentsFeed = (account: FixtureAccount, blog: string): string => `<?xml version="1.0" encoding="UTF-8"?>
 ${RSS_OPEN}
   <channel>
     <title>Comments on ${escapeMarkup(account.displayName)}</title>
     <link>${blog}/</link>
     <description>Comments</description>
-    <item><title>Comment by a reader</title><link>${blog}/#comment-1</link><guid isPermaLink="false">${blog}/?c=1</guid><pubDate>${rfc822(new Date('2026-01-01T00:00:00Z'))}</pubDate><description>Nice post!</description></item>
+    <item><title>Comment by a reader</title><link>${blog}/#comment-1</link><guid isPermaLink="false">${blog}/?c=1</guid><pubDate>${rfc822(COMMENTED_AT)}</pubDate><description>Nice post!</description></item>
   </channel>
 </rss>
 `;
@@ -200,11 +205,29 @@ const homePage = (account: FixtureAccount, blog: string, variant: Variant): stri
 `;
 };
 
-const xmlAnswer = (body: string | Buffer, contentType: string): FixtureResponse => ({
-  status: 200,
-  headers: { 'content-type': contentType, 'cache-control': 'max-age=300', etag: '"feed-1"', server: 'nginx' },
-  body,
-});
+const newestAt = (account: FixtureAccount): Date => blogPosts(account)[0]?.publishedAt ?? new Date(0);
+
+/**
+ * A feed file as a web server serves it: Last-Modified (the feed's newest post, as the blog engine
+ * writes the file then) and a strong ETag of its bytes; a conditional GET answers 304 with the
+ * validators and no body when If-None-Match names the ETag or, without If-None-Match, when the file
+ * is not newer than If-Modified-Since (RFC 9110 §13.2.2).
+ */
+const xmlAnswer = (request: FixtureRequest, body: string | Buffer, contentType: string, modifiedAt: Date): FixtureResponse => {
+  const validators = {
+    etag: `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`,
+    'last-modified': modifiedAt.toUTCString(),
+  };
+  const headers = { 'cache-control': 'max-age=300', server: 'nginx', ...validators };
+  const noneMatch = request.headers['if-none-match'];
+  const modifiedSince = Date.parse(request.headers['if-modified-since'] ?? '');
+  const isUnchanged =
+    noneMatch === undefined
+      ? !Number.isNaN(modifiedSince) && Math.floor(modifiedAt.getTime() / 1_000) * 1_000 <= modifiedSince
+      : noneMatch.split(',').some((tag) => ['*', validators.etag].includes(tag.trim().replace(/^W\//u, '')));
+  if (isUnchanged) return { status: 304, headers, body: '' };
+  return { status: 200, headers: { 'content-type': contentType, ...headers }, body };
+};
 
 /** The blogs-with-feeds platform of the fixture server. */
 export const rssFixture: PlatformFixture = {
@@ -222,19 +245,19 @@ export const rssFixture: PlatformFixture = {
       case '/':
         return { status: 200, headers: HTML_HEADERS, body: homePage(account, blog, advertisedRssVariant(name, helpers)) };
       case '/comments/feed.xml':
-        return xmlAnswer(commentsFeed(account, blog), 'application/rss+xml; charset=UTF-8');
+        return xmlAnswer(request, commentsFeed(account, blog), 'application/rss+xml; charset=UTF-8', COMMENTED_AT);
       case '/feed.xml':
-        return xmlAnswer(utf8Feed(account, blog, helpers), 'application/rss+xml; charset=UTF-8');
+        return xmlAnswer(request, utf8Feed(account, blog, helpers), 'application/rss+xml; charset=UTF-8', newestAt(account));
       case '/atom.xml':
-        return xmlAnswer(atomFeed(account, blog, helpers), 'application/atom+xml; charset=utf-8');
+        return xmlAnswer(request, atomFeed(account, blog, helpers), 'application/atom+xml; charset=utf-8', newestAt(account));
       case '/feed-1251.xml':
-        return xmlAnswer(encodeLegacyCharset(legacyFeed(account, blog, helpers, 'windows-1251', 180, 'feed-1251.xml'), 'windows-1251'), 'text/xml; charset=windows-1251');
+        return xmlAnswer(request, encodeLegacyCharset(legacyFeed(account, blog, helpers, 'windows-1251', 180, 'feed-1251.xml'), 'windows-1251'), 'text/xml; charset=windows-1251', newestAt(account));
       case '/feed-latin2.xml':
-        return xmlAnswer(encodeLegacyCharset(legacyFeed(account, blog, helpers, 'iso-8859-2', 60, 'feed-latin2.xml'), 'iso-8859-2'), 'application/rss+xml; charset=ISO-8859-2');
+        return xmlAnswer(request, encodeLegacyCharset(legacyFeed(account, blog, helpers, 'iso-8859-2', 60, 'feed-latin2.xml'), 'iso-8859-2'), 'application/rss+xml; charset=ISO-8859-2', newestAt(account));
       case '/feed-unlabelled.xml':
-        return xmlAnswer(encodeLegacyCharset(legacyFeed(account, blog, helpers, 'windows-1251', 180, 'feed-unlabelled.xml'), 'windows-1251'), 'text/xml');
+        return xmlAnswer(request, encodeLegacyCharset(legacyFeed(account, blog, helpers, 'windows-1251', 180, 'feed-unlabelled.xml'), 'windows-1251'), 'text/xml', newestAt(account));
       case '/feed-mislabelled.xml':
-        return xmlAnswer(encodeLegacyCharset(legacyFeed(account, blog, helpers, 'iso-8859-2', 60, 'feed-mislabelled.xml'), 'iso-8859-2'), 'application/rss+xml; charset=utf-8');
+        return xmlAnswer(request, encodeLegacyCharset(legacyFeed(account, blog, helpers, 'iso-8859-2', 60, 'feed-mislabelled.xml'), 'iso-8859-2'), 'application/rss+xml; charset=utf-8', newestAt(account));
       default:
         return undefined;
     }
@@ -254,9 +277,10 @@ export const rssFixture: PlatformFixture = {
 
   malformed(request, helpers) {
     // A feed cut off mid-item, as a dropped connection or a full disk on the blog leaves it.
-    return xmlAnswer(
-      `<?xml version="1.0" encoding="UTF-8"?>\n${RSS_OPEN}\n  <channel>\n    <title>Broken</title>\n    <link>${helpers.baseUrl}${request.path}</link>\n    <item>\n      <title>Half a post</title>\n      <description>&lt;p&gt;Cut off he`,
-      'application/rss+xml; charset=UTF-8',
-    );
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/rss+xml; charset=UTF-8', 'cache-control': 'max-age=300', server: 'nginx' },
+      body: `<?xml version="1.0" encoding="UTF-8"?>\n${RSS_OPEN}\n  <channel>\n    <title>Broken</title>\n    <link>${helpers.baseUrl}${request.path}</link>\n    <item>\n      <title>Half a post</title>\n      <description>&lt;p&gt;Cut off he`,
+    };
   },
 };

@@ -2,8 +2,11 @@ import type { FixtureHelpers, FixtureRequest, PlatformFixture } from '../fixture
 import type { FixtureAccount, FixturePost } from '../fixture-network.js';
 
 /**
- * t.me's public channel preview for the fixture network: `/s/<channel>` lists 10 messages a page
- * (t.me lists about 20), oldest first, `?before=<id>` goes back; `/<name>` is the account card.
+ * t.me's public channel preview for the fixture network: `/s/<channel>` lists the newest 10 messages
+ * (t.me lists about 20), oldest first; `?before=<id>` lists the 10 just older than `<id>` and
+ * `?after=<id>` the 10 just newer (an empty list when nothing is newer). As on t.me, a page with
+ * older messages beyond it opens with a "more" link carrying `data-before`, and one with newer
+ * messages beyond it ends with a link carrying `data-after`; `/<name>` is the account card.
  * Every channel opens with a "Channel created" service message (id 1). Besides the network:
  * - `nopreview`: a channel with the preview turned off (`/s/nopreview` redirects to its card);
  * - `gallery`: a media-only album, a video-only post and a post with emoji, formatting and entities;
@@ -145,17 +148,29 @@ function escapeHtml(text: string): string {
   return text.replace(/&/gu, '&amp;').replace(/</gu, '&lt;').replace(/>/gu, '&gt;').replace(/"/gu, '&quot;').replace(/'/gu, '&#39;');
 }
 
+/** The messages a preview request lists, oldest first: the newest page, or the page just before or after an id. */
+function pageOf(channel: Channel, request: FixtureRequest): Message[] {
+  const idParam = (name: string): number | undefined => {
+    const value = Number(request.query.get(name) ?? Number.NaN);
+    return Number.isInteger(value) && value > 0 ? value : undefined;
+  };
+  const [before, after] = [idParam('before'), idParam('after')];
+  if (before !== undefined) return channel.messages.filter((message) => message.id < before).slice(-PAGE_SIZE);
+  if (after !== undefined) return channel.messages.filter((message) => message.id > after).slice(0, PAGE_SIZE);
+  return channel.messages.slice(-PAGE_SIZE);
+}
+
 function renderPreview(channel: Channel, request: FixtureRequest, helpers: FixtureHelpers): string {
-  const before = Number(request.query.get('before') ?? Number.NaN);
-  const older = Number.isInteger(before) && before > 0 ? channel.messages.filter((message) => message.id < before) : channel.messages;
-  const page = older.slice(-PAGE_SIZE);
+  const page = pageOf(channel, request);
   const oldestShown = page[0]?.id;
+  const newestShown = page.at(-1)?.id;
   const olderId = oldestShown !== undefined && channel.messages.some((message) => message.id < oldestShown) ? oldestShown : undefined;
+  const newerId = newestShown !== undefined && channel.messages.some((message) => message.id > newestShown) ? newestShown : undefined;
   const base = helpers.baseUrl;
-  const more =
-    olderId !== undefined
-      ? `<div class="tgme_widget_message_centered js-messages_more_wrap"><a href="${base}/s/${channel.handle}?before=${olderId}" class="tme_messages_more js-messages_more" data-before="${olderId}"></a></div>`
-      : '';
+  const moreLink = (direction: 'before' | 'after', id: number): string =>
+    `<div class="tgme_widget_message_centered js-messages_more_wrap"><a href="${base}/s/${channel.handle}?${direction}=${id}" class="tme_messages_more js-messages_more" data-${direction}="${id}"></a></div>`;
+  const more = olderId === undefined ? '' : moreLink('before', olderId);
+  const newer = newerId === undefined ? '' : moreLink('after', newerId);
   return `<!DOCTYPE html>
 <html>
   <head>
@@ -167,7 +182,7 @@ function renderPreview(channel: Channel, request: FixtureRequest, helpers: Fixtu
     <meta property="og:site_name" content="Telegram">
     <meta property="og:description" content="News &amp; notes from ${escapeHtml(channel.title)}">
     <link rel="canonical" href="${base}/s/${channel.handle}"/>
-    ${olderId === undefined ? '' : `<link rel="prev" href="${base}/s/${channel.handle}?before=${olderId}">`}
+    ${olderId === undefined ? '' : `<link rel="prev" href="${base}/s/${channel.handle}?before=${olderId}">`}${newerId === undefined ? '' : `<link rel="next" href="${base}/s/${channel.handle}?after=${newerId}">`}
     <link href="//telegram.org/css/font-roboto.css?1" rel="stylesheet" type="text/css">
     <link href="//telegram.org/css/widget-frame.css?71" rel="stylesheet" media="screen">
     <style>.tgme_widget_message_text a { color: #168acd; } .emoji { display: inline-block; width: 20px; }</style>
@@ -181,6 +196,7 @@ function renderPreview(channel: Channel, request: FixtureRequest, helpers: Fixtu
         <section class="tgme_channel_history js-message_history">
           ${more}
           ${page.map((message) => renderMessage(channel, message, helpers)).join('\n          ')}
+          ${newer}
         </section>
       </div>
     </main>

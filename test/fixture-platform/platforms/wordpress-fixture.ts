@@ -1,12 +1,16 @@
+import { createHash } from 'node:crypto';
 import type { FixtureHelpers, FixtureRequest, FixtureResponse, PlatformFixture } from '../fixture-server.js';
 import type { FixtureAccount, FixturePost } from '../fixture-network.js';
 import { escapeMarkup } from './escape-markup.js';
 
 /**
  * WordPress sites for the fixture network: account `h` is the site `/h` with the REST API at
- * `/h/wp-json/wp/v2/posts` (`per_page` default 10, at most 100; `page`; `_embed`; X-WP-Total,
- * X-WP-TotalPages and Link headers; a page past the last → 400 `rest_post_invalid_page_number`)
- * and its RSS feed at `/h/feed/` (10 items a page, `?paged=N`, past the last → 404). Two variants
+ * `/h/wp-json/wp/v2/posts` (`per_page` default 10, at most 100; `page`; `_embed`; `after` and
+ * `before`, exclusive, compared with the post's local time as WordPress ≥ 5.3 does: a time with a
+ * zone is converted to the site's zone (UTC+1, no daylight saving), one without is local; X-WP-Total,
+ * X-WP-TotalPages and Link headers over the filtered posts; a page past the last → 400
+ * `rest_post_invalid_page_number`) and its RSS feed at `/h/feed/` (10 items a page, `?paged=N`, past
+ * the last → 404; Last-Modified and ETag of its newest post). Two variants
  * of every site:
  * - `/rest-disabled/h`: a plugin closed the REST API to visitors (401 `rest_cannot_access`); the
  *   feed works;
@@ -17,6 +21,10 @@ import { escapeMarkup } from './escape-markup.js';
  */
 
 const FEED_PAGE_SIZE = 10;
+/** The sites' time zone: UTC+1 all year; `date` is the local time, `date_gmt` UTC. */
+const SITE_UTC_OFFSET_MS = 3_600_000;
+// rest_parse_date's RFC 3339 date-time: the zone is optional.
+const REST_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.\d+)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$/u;
 const REST_DEFAULT_PAGE_SIZE = 10;
 const REST_MAX_PAGE_SIZE = 100;
 
@@ -115,7 +123,7 @@ const postJson = (account: FixtureAccount, post: FixturePost, site: string, vari
   const link = permalinkOf(site, variant, post);
   return {
     id: post.id,
-    date: new Date(post.publishedAt.getTime() + 3_600_000).toISOString().slice(0, 19),
+    date: new Date(post.publishedAt.getTime() + SITE_UTC_OFFSET_MS).toISOString().slice(0, 19),
     date_gmt: date,
     guid: { rendered: `${site}/?p=${post.id}` },
     modified: date,
@@ -143,6 +151,26 @@ const postJson = (account: FixtureAccount, post: FixturePost, site: string, vari
   };
 };
 
+/**
+ * A `date-time` parameter as WP_Date_Query reads it for `post_date`: the site's local time in
+ * milliseconds (as if it were UTC), whole seconds; undefined when the value is not a date-time.
+ */
+const localTimeOf = (value: string): number | undefined => {
+  const match = REST_DATE_TIME.exec(value);
+  if (match === null) return undefined;
+  const [, day = '', time = '', zone] = match;
+  let localMs: number;
+  if (zone === undefined) {
+    localMs = Date.parse(`${day}T${time}Z`);
+  } else {
+    const isoZone = /^[Zz]$/u.test(zone) ? 'Z' : zone.length === 3 ? `${zone}:00` : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+    localMs = Date.parse(`${day}T${time}${isoZone}`) + SITE_UTC_OFFSET_MS;
+  }
+  return Number.isNaN(localMs) ? undefined : localMs;
+};
+
+const localTimeOfPost = (post: FixturePost): number => Math.floor(post.publishedAt.getTime() / 1_000) * 1_000 + SITE_UTC_OFFSET_MS;
+
 const restAnswer = (account: FixtureAccount, request: FixtureRequest, site: string, variant: Variant, helpers: FixtureHelpers): FixtureResponse => {
   const perPage = Number.parseInt(request.query.get('per_page') ?? String(REST_DEFAULT_PAGE_SIZE), 10);
   const page = Number.parseInt(request.query.get('page') ?? '1', 10);
@@ -150,13 +178,30 @@ const restAnswer = (account: FixtureAccount, request: FixtureRequest, site: stri
     return restError(400, 'rest_invalid_param', 'Invalid parameter(s): per_page');
   }
   if (Number.isNaN(page) || page < 1) return restError(400, 'rest_invalid_param', 'Invalid parameter(s): page');
-  const posts = sitePosts(account);
+  const bounds: Partial<Record<'after' | 'before', number>> = {};
+  for (const name of ['after', 'before'] as const) {
+    const value = request.query.get(name);
+    if (value === null) continue;
+    const localMs = localTimeOf(value);
+    if (localMs === undefined) return restError(400, 'rest_invalid_param', `Invalid parameter(s): ${name}`);
+    bounds[name] = localMs;
+  }
+  // date_query's after and before are exclusive.
+  const posts = sitePosts(account).filter(
+    (post) => (bounds.after === undefined || localTimeOfPost(post) > bounds.after) && (bounds.before === undefined || localTimeOfPost(post) < bounds.before),
+  );
   const totalPages = Math.ceil(posts.length / perPage);
   if (page > Math.max(totalPages, 1)) {
     return restError(400, 'rest_post_invalid_page_number', 'The page number requested is larger than the number of pages available.');
   }
   const slice = posts.slice((page - 1) * perPage, page * perPage);
-  const collection = variant === 'plain-permalinks' ? `${site}/?rest_route=/wp/v2/posts&per_page=${perPage}` : `${site}/wp-json/wp/v2/posts?per_page=${perPage}`;
+  // WordPress's Link headers repeat the request's filters.
+  const filters = ['after', 'before']
+    .map((name) => [name, request.query.get(name)] as const)
+    .filter((pair): pair is readonly [string, string] => pair[1] !== null)
+    .map(([name, value]) => `&${name}=${encodeURIComponent(value)}`)
+    .join('');
+  const collection = `${variant === 'plain-permalinks' ? `${site}/?rest_route=/wp/v2/posts&per_page=${perPage}` : `${site}/wp-json/wp/v2/posts?per_page=${perPage}`}${filters}`;
   const links = [
     ...(page > 1 ? [`<${collection}&page=${page - 1}>; rel="prev"`] : []),
     ...(page < totalPages ? [`<${collection}&page=${page + 1}>; rel="next"`] : []),
@@ -213,7 +258,13 @@ const feedAnswer = (account: FixtureAccount, request: FixtureRequest, site: stri
 	</channel>
 </rss>
 `;
-  return { status: 200, headers: { 'content-type': 'application/rss+xml; charset=UTF-8', 'last-modified': 'Fri, 20 Nov 2026 12:00:00 GMT', etag: '"3f1c"' }, body };
+  // WordPress's feed validators: the newest post's time, and an ETag made of it.
+  const newestAt = sitePosts(account)[0]?.publishedAt ?? new Date(0);
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/rss+xml; charset=UTF-8', 'last-modified': newestAt.toUTCString(), etag: `"${createHash('md5').update(newestAt.toUTCString()).digest('hex')}"` },
+    body,
+  };
 };
 
 /** The WordPress platform of the fixture server. */
