@@ -162,6 +162,9 @@ describe('loadConfig', () => {
         /CRAWL_ALLOWED_PRIVATE_HOSTS must be host names, IP addresses or CIDR ranges/u,
       );
       expect(() => loadConfig({ CRAWL_BASE_URLS: 'mastodon:https://x' }, CWD)).toThrow(/CRAWL_BASE_URLS must be platform=URL pairs/u);
+      expect(() => loadConfig({ CRAWL_ALLOWED_PRIVATE_HOSTS: '0.0.0.0/0' }, CWD)).toThrow(/must not open whole address spaces/u);
+      expect(() => loadConfig({ CRAWL_ALLOWED_PRIVATE_HOSTS: '::/0' }, CWD)).toThrow(/must not open whole address spaces/u);
+      expect(loadConfig({ CRAWL_ALLOWED_PRIVATE_HOSTS: '10.0.0.0/8,fc00::/7' }, CWD).crawl.allowedPrivateHosts).toEqual(['10.0.0.0/8', 'fc00::/7']);
       expect(loadConfig({}, CWD).crawl.allowedPrivateHosts).toEqual([]);
     });
 

@@ -80,7 +80,14 @@ const environmentSchema = z.object({
       .string()
       .default('')
       .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
-      .pipe(z.array(z.string().regex(ALLOWED_HOST_ENTRY, { error: 'must be host names, IP addresses or CIDR ranges separated by commas' }))),
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(ALLOWED_HOST_ENTRY, { error: 'must be host names, IP addresses or CIDR ranges separated by commas' })
+            .refine(isNarrowEnough, { error: 'must not open whole address spaces: use CIDR ranges of at least /8 (IPv4) or /7 (IPv6)' }),
+        ),
+      ),
   ),
   CRAWL_BASE_URLS: z.preprocess(
     unsetIfEmpty,
@@ -254,6 +261,13 @@ export function redactUrl(url: string): string {
   if (parsed.host === '') return '(URL without a host)';
   const credentials = parsed.username === '' ? '' : `${parsed.username}${parsed.password === '' ? '' : ':***'}@`;
   return `${parsed.protocol}//${credentials}${parsed.host}${parsed.pathname}`;
+}
+
+// 0.0.0.0/0 or ::/0 in CRAWL_ALLOWED_PRIVATE_HOSTS would switch the address guard off altogether.
+function isNarrowEnough(entry: string): boolean {
+  const prefix = /\/(\d{1,3})$/u.exec(entry)?.[1];
+  if (prefix === undefined) return true;
+  return Number(prefix) >= (entry.includes(':') ? 7 : 8);
 }
 
 function hasScheme(value: string, schemes: readonly string[]): boolean {

@@ -155,6 +155,13 @@ describe('createCrawler', () => {
     expect(crawler.stats().mediaFetched).toBe(1);
   });
 
+  it('refuses a browser platform on a private https address before opening a tab', async () => {
+    const crawler = crawlerWith();
+    const error = await failureOf(crawler.collect({ platform: 'facebook', handle: 'acme', baseUrl: 'https://127.0.0.2:9443' }));
+    expect(error).toBeInstanceOf(RefusedAddressError);
+    expect(crawler.stats().browserPages).toBe(0);
+  });
+
   it('refuses work after close', async () => {
     const crawler = crawlerWith();
     await crawler.close();

@@ -47,6 +47,9 @@ export function createCrawler(settings: Config['crawl'], log: Logger): Crawler {
   const limiter = new HostLimiter({ concurrency: settings.concurrencyPerPlatform, requestsPerSecond: settings.requestsPerSecond });
   const userAgent = settings.userAgent ?? `overshare/${OVERSHARE_VERSION} (compliance scanner; public posts only)`;
   const stats: CrawlerStats = { pageRequests: 0, browserPages: 0, mediaFetched: 0 };
+  if (settings.allowedPrivateHosts.length > 0) {
+    log.warn({ allowedPrivateHosts: settings.allowedPrivateHosts }, 'the address guard lets these private hosts through (CRAWL_ALLOWED_PRIVATE_HOSTS)');
+  }
   let browser: Promise<{ pool: BrowserPool; proxy: GuardedProxy }> | undefined;
   let isClosed = false;
 
@@ -109,6 +112,16 @@ export function createCrawler(settings: Config['crawl'], log: Logger): Crawler {
         log: log.child({ module: 'crawler', platform: account.platform }),
         signal,
       };
+      // The browser reaches https pages through CONNECT tunnels, where a refusal shows only as a
+      // failed tunnel: check the account's own address first, so it is refused as such.
+      if (adapter.route === 'browser') {
+        const target = baseUrl === '' ? account.handle : baseUrl;
+        if (URL.canParse(target)) {
+          const url = new URL(target);
+          guard.checkUrl(url);
+          await guard.resolveChecked(url.hostname);
+        }
+      }
       // Browser pages are not retried by the page fetcher: retry the whole page read here.
       const runAdapter = adapter.route === 'browser' ? wrapWithRetries(adapter, settings, signal) : adapter;
       return collectPosts(runAdapter, account, baseUrl, context, {

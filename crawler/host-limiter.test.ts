@@ -46,6 +46,25 @@ describe('HostLimiter', () => {
   });
 });
 
+describe('HostLimiter memory', () => {
+  it('drops a host\'s queue once it has been idle past its rate window', async () => {
+    const limiter = new HostLimiter({ concurrency: 2, requestsPerSecond: 100 });
+    await Promise.all(Array.from({ length: 50 }, (_, index) => limiter.run(`media cdn${index}.example`, () => Promise.resolve(index))));
+    expect(limiter.size).toBe(50);
+    await sleep(1_200);
+    expect(limiter.size).toBe(0);
+  });
+
+  it('keeps a paused host\'s queue', async () => {
+    const limiter = new HostLimiter({ concurrency: 2, requestsPerSecond: 100 });
+    await limiter.run('k', () => Promise.resolve(1));
+    limiter.pauseUntil('k', Date.now() + 5_000);
+    await sleep(1_200);
+    expect(limiter.size).toBe(1);
+    limiter.close();
+  });
+});
+
 describe('serverWaitMs', () => {
   const now = Date.parse('2026-11-24T10:00:00Z');
   it('reads Retry-After in seconds and as an HTTP date', () => {

@@ -54,16 +54,31 @@ export class HostLimiter {
     this.#resumeTimers.clear();
   }
 
+  /** Queues alive now (an idle, unpaused queue is dropped a second after its last task). */
+  get size(): number {
+    return this.#queues.size;
+  }
+
   #queue(key: string): PQueue {
     let queue = this.#queues.get(key);
     if (queue === undefined) {
-      queue = new PQueue({
+      const created = new PQueue({
         concurrency: this.#limits.concurrency,
         intervalCap: this.#limits.requestsPerSecond,
         interval: 1_000,
         strict: true,
       });
-      this.#queues.set(key, queue);
+      // A long-running scheduler meets thousands of hosts (media CDNs above all): drop a queue once
+      // it is idle, unpaused and its one-second rate window has passed, so memory stays bounded.
+      created.on('idle', () => {
+        setTimeout(() => {
+          if (created.size === 0 && created.pending === 0 && !this.#resumeTimers.has(key) && this.#queues.get(key) === created) {
+            this.#queues.delete(key);
+          }
+        }, 1_000).unref();
+      });
+      this.#queues.set(key, created);
+      queue = created;
     }
     return queue;
   }

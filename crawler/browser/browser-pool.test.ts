@@ -162,6 +162,14 @@ describe('createBrowserPool', () => {
     expect(inNextTab).toContain('cookie: (none)');
   });
 
+  it('starts Chrome without this process\'s environment, so no secret reaches a renderer', async () => {
+    const environment = await pool.withPage((page) => Promise.resolve(readFileSync(`/proc/${pidOf(page)}/environ`, 'utf8').split('\0')));
+    // Chrome gets HOME, LANG and TZ from us; Debian's /usr/bin/chromium wrapper adds its own CHROME*,
+    // CHROMIUM_FLAGS, GOOGLE_* and PWD. Nothing of this process (PATH, DATABASE_URL, …) is there.
+    const names = environment.filter((entry) => entry !== '').map((entry) => entry.split('=')[0] ?? '');
+    expect(names.filter((name) => !/^(CHROME|CHROMIUM_|GOOGLE_|PWD$)/u.test(name)).sort()).toEqual(['HOME', 'LANG', 'TZ']);
+  });
+
   it('blocks file: URLs by request interception', async () => {
     await pool.withPage(async (page) => {
       await expect(page.goto('file:///etc/passwd')).rejects.toThrow(/ERR_BLOCKED_BY_CLIENT/);

@@ -124,6 +124,8 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
         handleSIGINT: false,
         handleSIGTERM: false,
         handleSIGHUP: false,
+        // Not our environment: Chrome's renderers would inherit DATABASE_URL and every other secret.
+        env: { HOME: profileDir, TZ: 'UTC', LANG: 'C.UTF-8' },
         timeout: launchTimeoutMs,
         protocolTimeout: Math.max(30_000, 2 * options.navigationTimeoutMs),
         args: [...CHROME_ARGS, `--user-data-dir=${profileDir}`, ...proxyArgs],
