@@ -1,6 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadConfig } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
 import type { AccountCursor } from '../crawler/collect-posts.js';
+import { PLATFORM_ADAPTERS } from '../crawler/adapter-registry.js';
 import { createCrawler } from '../crawler/create-crawler.js';
 import type { PlatformName } from '../crawler/platform-adapter.js';
 import { ALL_PLATFORM_FIXTURES, fixtureAccount } from '../test/fixture-platform/all-fixtures.js';
@@ -29,7 +31,10 @@ export interface PlatformCrawlResult {
   rescanS: number;
   /** Rescan time over full-scan time. */
   rescanShare: number;
+  /** Peak RSS of this process: the crawler and the fixture server's thread. */
   peakRssMiB: number;
+  /** Peak RSS of Chromium's processes, summed (0 for plain-HTTP platforms). */
+  peakChromeRssMiB: number;
 }
 
 export interface CrawlerBenchmarkOptions {
@@ -52,10 +57,25 @@ async function forEachLimited<T>(items: readonly T[], concurrency: number, work:
   await Promise.all(runners);
 }
 
-function sampleRss(peak: { mib: number }): () => void {
+/** RSS of the browser processes the crawler started (their command lines name the pool's profile folder). */
+function chromeRssMiB(): number {
+  let kib = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/u.test(name))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('overshare-chrome-')) continue;
+      kib += Number(/^VmRSS:\s+(\d+)/mu.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))?.[1] ?? '0');
+    } catch {
+      // The process ended between listing and reading.
+    }
+  }
+  return kib / 1_024;
+}
+
+function sampleRss(peak: { mib: number; chromeMiB: number }, withChrome: boolean): () => void {
   const timer = setInterval(() => {
     peak.mib = Math.max(peak.mib, process.memoryUsage.rss() / 2 ** 20);
-  }, 50);
+    if (withChrome) peak.chromeMiB = Math.max(peak.chromeMiB, chromeRssMiB());
+  }, withChrome ? 250 : 50);
   return () => clearInterval(timer);
 }
 
@@ -73,8 +93,8 @@ async function crawlPlatform(server: RemoteFixtureServer, platform: PlatformName
     },
     log,
   );
-  const peak = { mib: process.memoryUsage.rss() / 2 ** 20 };
-  const stopSampling = sampleRss(peak);
+  const peak = { mib: process.memoryUsage.rss() / 2 ** 20, chromeMiB: 0 };
+  const stopSampling = sampleRss(peak, PLATFORM_ADAPTERS[platform].route === 'browser');
   const cursors = new Map<string, AccountCursor | undefined>();
   try {
     await server.clearRequests();
@@ -125,6 +145,7 @@ async function crawlPlatform(server: RemoteFixtureServer, platform: PlatformName
       rescanS,
       rescanShare: rescanS / crawlS,
       peakRssMiB: peak.mib,
+      peakChromeRssMiB: peak.chromeMiB,
     };
   } finally {
     stopSampling();

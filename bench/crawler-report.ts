@@ -26,7 +26,7 @@ export async function runCrawlerReport(options: { runs: number; accounts: number
 
 /** Markdown tables of the medians per platform, for docs/benchmarks.md. */
 export function crawlerReportMarkdown(report: CrawlerReport, runs: number): string {
-  const table = (title: string, results: PlatformCrawlResult[][]): string => {
+  const table = (title: string, results: PlatformCrawlResult[][], isBrowser: boolean): string => {
     const platforms = results[0]?.map((result) => result.platform) ?? [];
     const rows = platforms.map((platform) => {
       const of = (pick: (result: PlatformCrawlResult) => number) =>
@@ -34,7 +34,7 @@ export function crawlerReportMarkdown(report: CrawlerReport, runs: number): stri
       return (
         `| ${platform} | ${of((r) => r.accounts).toFixed(0)} | ${of((r) => r.posts).toFixed(0)} | ${of((r) => r.requests).toFixed(0)} | ${of((r) => r.postsPerS).toFixed(0)} | ` +
         `${(of((r) => r.shareOfRawRate) * 100).toFixed(0)} % | ${of((r) => r.rescanPosts).toFixed(0)} | ${of((r) => r.rescanRequests).toFixed(0)} | ` +
-        `${(of((r) => r.rescanShare) * 100).toFixed(0)} % | ${of((r) => r.peakRssMiB).toFixed(0)} MiB |`
+        `${(of((r) => r.rescanShare) * 100).toFixed(0)} % | ${of((r) => r.peakRssMiB).toFixed(0)} MiB${isBrowser ? ` + ${of((r) => r.peakChromeRssMiB).toFixed(0)} MiB` : ''} |`
       );
     });
     return [
@@ -48,8 +48,8 @@ export function crawlerReportMarkdown(report: CrawlerReport, runs: number): stri
   return [
     `## Crawler (fixture network, 20 posts per account, 30 % with images; median of ${runs} runs)`,
     '',
-    table('Plain-HTTP platforms (16 accounts at once)', report.http),
+    table('Plain-HTTP platforms (16 accounts at once)', report.http, false),
     '',
-    table('Browser platforms (Chromium, 2 tabs, 4 accounts at once)', report.browser),
+    table('Browser platforms (Chromium, 2 tabs, 4 accounts at once; peak RSS: Node + Chromium)', report.browser, true),
   ].join('\n');
 }

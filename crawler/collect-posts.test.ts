@@ -38,7 +38,7 @@ function feedAdapter(pages: CollectedPost[][], tokens?: (string | undefined)[]):
 
 const context: AdapterContext = {
   http: { getText: () => Promise.reject(new Error('not used')) },
-  browser: { navigationTimeoutMs: 1, withPage: () => Promise.reject(new Error('not used')) },
+  browser: { navigationTimeoutMs: 1, maxPageBytes: 10_485_760, withPage: () => Promise.reject(new Error('not used')) },
   log: createLogger({ level: 'silent' }),
   signal: new AbortController().signal,
 };

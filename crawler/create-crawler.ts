@@ -70,6 +70,7 @@ export function createCrawler(settings: Config['crawl'], log: Logger): Crawler {
   // Browser pages are rate-limited like requests, per platform and host; the pool caps open tabs.
   const browserTabsFor = (limiterKey: string, signal: AbortSignal): BrowserTabs => ({
     navigationTimeoutMs: settings.navigationTimeoutMs,
+    maxPageBytes: settings.maxPageBytes,
     async withPage(work) {
       if (isClosed) throw new PermanentError('the crawler is closed');
       browser ??= startBrowser();

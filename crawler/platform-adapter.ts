@@ -133,6 +133,8 @@ export interface BrowserTabs {
   withPage<T>(work: (page: Page) => Promise<T>): Promise<T>;
   /** Milliseconds a page load may take (CRAWL_NAVIGATION_TIMEOUT_MS). */
   readonly navigationTimeoutMs: number;
+  /** Bytes of rendered HTML an adapter may pull out of a tab (CRAWL_MAX_PAGE_BYTES); `readPageHtml` enforces it. */
+  readonly maxPageBytes: number;
 }
 
 /** What an adapter may use while reading a page. */

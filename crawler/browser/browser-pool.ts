@@ -32,7 +32,7 @@ export interface BrowserPoolOptions {
 }
 
 /** The crawler's browser: tabs for adapters, plus its life (close) and counters. */
-export type BrowserPool = BrowserTabs & {
+export type BrowserPool = Omit<BrowserTabs, 'maxPageBytes'> & {
   /** Closes the browser and removes its profile; idempotent; later `withPage` calls throw PermanentError. */
   close(): Promise<void>;
   /** Browsers launched so far, tabs handed out so far, tabs open now. */

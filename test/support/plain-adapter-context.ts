@@ -27,6 +27,7 @@ export function plainPageFetcher(): PageFetcher {
 
 const noBrowser: BrowserTabs = {
   navigationTimeoutMs: 10_000,
+  maxPageBytes: 10_485_760,
   withPage() {
     return Promise.reject(new Error('this test context has no browser'));
   },

@@ -14,6 +14,7 @@ export async function launchPlainBrowserTabs(): Promise<BrowserTabs & { close():
   });
   return {
     navigationTimeoutMs: 15_000,
+    maxPageBytes: 10_485_760,
     async withPage(work) {
       const context = await browser.createBrowserContext();
       try {

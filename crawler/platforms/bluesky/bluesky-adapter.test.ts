@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
+import { InputValidationError, NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
 import type { AccountCursor, CollectedPost, PageRequest } from '../../platform-adapter.js';
 import { generateFixtureNetwork, type FixtureNetwork } from '../../../test/fixture-platform/fixture-network.js';
 import { startFixtureServer, type FixtureServer } from '../../../test/fixture-platform/fixture-server.js';
@@ -138,7 +138,10 @@ describe('blueskyAdapter against the fixture AppView', () => {
   });
 
   it('rejects a name that can be neither a handle nor a DID without asking the AppView', () => {
-    expect(() => normalizeBlueskyActor('not a handle')).toThrow(NotFoundError);
+    for (const handle of ['not a handle', 'https://bsky.app/profile/a%', '-bad-.bsky.social', '']) {
+      expect(() => normalizeBlueskyActor(handle), handle).toThrow(InputValidationError);
+    }
+    expect(() => normalizeBlueskyActor('not a handle')).toThrow(/handle: "not a handle" is neither a Bluesky handle/u);
     expect(normalizeBlueskyActor('@Alice.Example.COM')).toBe('alice.example.com');
   });
 });
@@ -340,9 +343,19 @@ describe('readAuthorFeed on a real AppView answer', () => {
   });
 
   it('refuses an answer that is not a feed with a PermanentError naming bluesky, never a TypeError', () => {
-    for (const broken of [null, { feed: 'nope' }, { feed: [{ post: { uri: 'at://x' } }] }, { feed: [{ post: { ...REAL_ANSWER.feed[2]!.post, embed: { $type: 'app.bsky.embed.images#view', images: [{}] } } }] }]) {
+    for (const broken of [null, { feed: 'nope' }, { cursor: 'x' }]) {
       expect(() => readAuthorFeed(broken, 'https://public.api.bsky.app/', undefined)).toThrow(/^bluesky: /u);
       expect(() => readAuthorFeed(broken, 'https://public.api.bsky.app/', undefined)).toThrow(PermanentError);
     }
+  });
+
+  it('leaves out an item of an unexpected shape or with a broken embed, naming it, and keeps the others', () => {
+    const good = REAL_ANSWER.feed[2]!;
+    const brokenEmbed = { post: { ...good.post, uri: 'at://did:plc:x/app.bsky.feed.post/3broken', embed: { $type: 'app.bsky.embed.images#view', images: [{}] } } };
+    const repostWithoutBy = { post: good.post, reason: { $type: 'app.bsky.feed.defs#reasonRepost', uri: 'at://did:plc:x/app.bsky.feed.repost/3r' } };
+    const page = readAuthorFeed({ feed: [{ post: { uri: 'at://x' } }, brokenEmbed, repostWithoutBy, good] }, 'https://public.api.bsky.app/', undefined);
+    expect(page.posts.map((post) => post.externalId)).toEqual([good.post.uri]);
+    expect(page.unreadable.map((item) => item.externalId)).toEqual(['at://x', 'at://did:plc:x/app.bsky.feed.post/3broken', 'at://did:plc:x/app.bsky.feed.repost/3r']);
+    expect(page.unreadable[1]?.reason).toBe('its app.bsky.embed.images#view embed has an unexpected shape');
   });
 });

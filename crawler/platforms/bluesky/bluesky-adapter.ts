@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
+import { redactUrl } from '../../../core/config.js';
+import { InputValidationError, NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
 import type { FeedPage, PageRequest, PlatformAdapter, TextResponse } from '../../platform-adapter.js';
+import { readablePosts } from '../readable-posts.js';
 import { readAuthorFeed } from './read-author-feed.js';
 
 /**
@@ -35,7 +37,8 @@ const xrpcError = z.object({ error: z.string(), message: z.string().optional() }
  * The actor in `handle`: a DID as given, or a handle in lower case. Accepts `alice.bsky.social`,
  * `@alice.bsky.social`, `https://bsky.app/profile/alice.bsky.social[/post/…]`, `at://did:plc:…`
  * and a bare `alice`, read as `alice.bsky.social` (every handle has a dot; bsky.social is the
- * default host). Throws NotFoundError for anything that can be neither a handle nor a DID.
+ * default host). Throws InputValidationError on the account's `handle` for anything that can be
+ * neither a handle nor a DID.
  */
 export function normalizeBlueskyActor(handle: string): string {
   let actor = handle.trim().replace(/^@/u, '');
@@ -45,9 +48,9 @@ export function normalizeBlueskyActor(handle: string): string {
   actor = actor.toLowerCase();
   if (!actor.includes('.')) actor = `${actor}.bsky.social`;
   if (!HANDLE.test(actor) || actor.length > 253) {
-    throw new NotFoundError('bluesky account', handle, {
-      cause: new PermanentError(`"${handle}" is neither a Bluesky handle (alice.bsky.social) nor a DID (did:plc:…)`),
-    });
+    throw new InputValidationError('account', [
+      { path: 'handle', message: `${JSON.stringify(handle)} is neither a Bluesky handle (alice.bsky.social) nor a DID (did:plc:…)` },
+    ]);
   }
   return actor;
 }
@@ -70,9 +73,10 @@ export const blueskyAdapter: PlatformAdapter = {
     const body = parseJson(response.text);
     if (response.status === 200) {
       if (body === undefined) {
-        throw new PermanentError(`bluesky: the getAuthorFeed answer from ${response.url} is not valid JSON (cut off or not an AppView); the scan will read it again next time`);
+        throw new PermanentError(`bluesky: the getAuthorFeed answer from ${redactUrl(response.url)} is not valid JSON (cut off or not an AppView); the scan will read it again next time`);
       }
-      return readAuthorFeed(body, response.url, request.pageToken);
+      const { unreadable, ...page } = readAuthorFeed(body, response.url, request.pageToken);
+      return { ...page, posts: readablePosts({ posts: page.posts, unreadable }, { platform: 'bluesky', where: response.url, log: context.log }) };
     }
     throw errorOf(response, body, actor, request.pageToken === undefined);
   },
@@ -82,7 +86,7 @@ function errorOf(response: TextResponse, body: unknown, actor: string, isFirstPa
   const parsed = xrpcError.safeParse(body);
   const code = parsed.success ? parsed.data.error : undefined;
   const said = parsed.success ? `${parsed.data.error}${parsed.data.message === undefined ? '' : `: ${parsed.data.message}`}` : `HTTP ${response.status}`;
-  const cause = new PermanentError(`the AppView answered HTTP ${response.status} (${said}) for ${response.url}`);
+  const cause = new PermanentError(`the AppView answered HTTP ${response.status} (${said}) for ${redactUrl(response.url)}`);
   switch (code) {
     // `!no-unauthenticated`: the owner shows the profile to logged-in users only, and overshare does not log in.
     case 'AuthMissing':
@@ -108,7 +112,7 @@ function errorOf(response: TextResponse, body: unknown, actor: string, isFirstPa
   if (response.status === 401 || response.status === 403) {
     return new PlatformBlockedError('bluesky', `the AppView answered HTTP ${response.status} (${said}) for ${actor}`, { cause });
   }
-  return new PermanentError(`bluesky: the AppView answered HTTP ${response.status} (${said}) for ${response.url}; check that the base URL is a Bluesky AppView`, { cause });
+  return new PermanentError(`bluesky: the AppView answered HTTP ${response.status} (${said}) for ${redactUrl(response.url)}; check that the base URL is a Bluesky AppView`, { cause });
 }
 
 function parseJson(text: string): unknown {

@@ -7,6 +7,7 @@ import { plainAdapterContext } from '../../../test/support/plain-adapter-context
 import { launchPlainBrowserTabs } from '../../../test/support/plain-browser-tabs.js';
 import type { BrowserTabs, CollectedPost, FeedPage } from '../../platform-adapter.js';
 import { facebookAdapter } from './facebook-adapter.js';
+import { readFacebookFeed } from './read-facebook-feed.js';
 
 const network = generateFixtureNetwork({ accounts: 3, postsPerAccount: 25, handles: ['acme', 'bob', 'acme.eu'], imageShare: 0.5, repostShare: 0.3, seed: 5 });
 let server: FixtureServer;
@@ -117,5 +118,18 @@ describe('facebookAdapter against the fixture', () => {
     for (const handle of ['https://example.com/acme', 'acme corp', '']) {
       expect(await failure(fetchFeed(handle))).toBeInstanceOf(InputValidationError);
     }
+  });
+});
+
+describe('readFacebookFeed with a post whose time it cannot read', () => {
+  it('keeps the post undated and first, for collectPosts to skip and count, and dates the others', () => {
+    const article = (id: string, label: string) =>
+      `<div role="article"><h3><a href="/acme">Acme</a></h3><a href="https://www.facebook.com/acme/posts/${id}?__cft__[0]=x" aria-label="${label}">${label}</a><div data-ad-preview="message">Post ${id}</div></div>`;
+    const html = `<html><body><div role="feed">${article('pfbid01', '5m')}${article('pfbid02', 'Smarch 3, 2026')}</div></body></html>`;
+    const feed = readFacebookFeed(html, { pageUrl: 'https://www.facebook.com/acme', author: 'acme', now: new Date('2026-11-20T15:30:00Z') });
+    expect(feed.posts.map((post) => [post.externalId, post.publishedAt])).toEqual([
+      ['pfbid02', ''],
+      ['pfbid01', '2026-11-20T15:25:00.000Z'],
+    ]);
   });
 });

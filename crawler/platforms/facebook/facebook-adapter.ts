@@ -1,10 +1,13 @@
 import { loadHtml } from '../../load-html.js';
 import { type CheerioAPI } from 'cheerio';
+import { redactUrl } from '../../../core/config.js';
 import { InputValidationError, NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
 import { detectBlockPage } from '../../browser/detect-block-page.js';
+import { readPageHtml } from '../../browser/read-page-html.js';
 import type { PlatformAdapter } from '../../platform-adapter.js';
-import { openFeedPage } from '../generic/open-feed-page.js';
-import { waitForSelectorOrIdle } from '../generic/wait-for-selector-or-idle.js';
+import { readablePosts } from '../readable-posts.js';
+import { openFeedPage } from '../../browser/open-feed-page.js';
+import { waitForSelectorOrIdle } from '../../browser/wait-for-selector-or-idle.js';
 import { readFacebookFeed } from './read-facebook-feed.js';
 
 /**
@@ -53,6 +56,7 @@ export const facebookAdapter: PlatformAdapter = {
         resource: 'facebook page',
         id: pageName,
         navigationTimeoutMs: context.browser.navigationTimeoutMs,
+        maxPageBytes: context.browser.maxPageBytes,
       });
       await waitForSelectorOrIdle(page, FEED_OR_GATE, context.browser.navigationTimeoutMs);
 
@@ -61,21 +65,23 @@ export const facebookAdapter: PlatformAdapter = {
       if (landedOn !== undefined) {
         throw new PlatformBlockedError('facebook', landedOn.startsWith('/checkpoint') ? 'redirected to a security checkpoint' : 'redirected to the login page');
       }
+      // Sized before anything reads the whole document, the block-page check included.
+      const html = await readPageHtml(page, context.browser.maxPageBytes, 'facebook');
       const blockReason = await detectBlockPage(page);
       if (blockReason !== undefined) throw new PlatformBlockedError('facebook', blockReason);
 
-      const html = await page.content();
       const gate = facebookGate(html);
       if (gate !== undefined) throw new PlatformBlockedError('facebook', gate);
       const feed = readFacebookFeed(html, { pageUrl, author: pageName, now: new Date() });
       if (feed.articleCount === 0) {
         if (NOT_FOUND_PHRASES.test(visibleText(loadHtml(html)))) throw new NotFoundError('facebook page', pageName);
-        throw new PermanentError(`facebook: ${pageUrl} showed no posts and no known login or consent wall; the page layout may have changed.`);
+        throw new PermanentError(`facebook: ${redactUrl(pageUrl)} showed no posts and no known login or consent wall; the page layout may have changed.`);
       }
       if (feed.posts.length === 0) {
-        throw new PermanentError(`facebook: none of the ${feed.articleCount} articles on ${pageUrl} had a permalink; the page layout may have changed.`);
+        throw new PermanentError(`facebook: none of the ${feed.articleCount} articles on ${redactUrl(pageUrl)} had a permalink; the page layout may have changed.`);
       }
-      return { posts: feed.posts, ...(feed.nextUrl === undefined ? {} : { nextPage: feed.nextUrl }) };
+      const posts = readablePosts({ posts: feed.posts, unreadable: [] }, { platform: 'facebook', where: pageUrl, log: context.log });
+      return { posts, ...(feed.nextUrl === undefined ? {} : { nextPage: feed.nextUrl }) };
     });
   },
 };
@@ -111,7 +117,7 @@ function checkedNextUrl(token: string, baseUrl: string): string {
     url = undefined;
   }
   if (url === undefined || !url.href.startsWith(`${baseUrl}/`)) {
-    throw new PermanentError(`facebook: the page token is not a Facebook address under ${baseUrl}; it did not come from this adapter.`);
+    throw new PermanentError(`facebook: the page token is not a Facebook address under ${redactUrl(baseUrl)}; it did not come from this adapter.`);
   }
   return url.href;
 }

@@ -1,8 +1,8 @@
 import { loadHtml } from '../../load-html.js';
 import { type Cheerio, type CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
-import { PermanentError } from '../../../core/errors.js';
 import type { CollectedMedia, CollectedPost } from '../../platform-adapter.js';
+import { newestFirst } from '../newest-first.js';
 import { absoluteHttpUrl } from '../rss/absolute-http-url.js';
 import { htmlToText } from '../rss/html-to-text.js';
 import { parseFacebookTime } from './parse-facebook-time.js';
@@ -49,7 +49,7 @@ export interface FacebookFeedContext {
 /**
  * Reads the posts and the next-page link of a rendered Facebook page, newest first. Articles
  * without a permalink (suggestions, the page's intro) are skipped; a post whose time cannot be
- * read throws PermanentError naming it (the page layout changed).
+ * read keeps an empty `publishedAt` (collectPosts skips and counts it) and comes first.
  */
 export function readFacebookFeed(html: string, context: FacebookFeedContext): FacebookFeed {
   const $ = loadHtml(html);
@@ -60,7 +60,7 @@ export function readFacebookFeed(html: string, context: FacebookFeedContext): Fa
     if (post !== undefined && !byId.has(post.externalId)) byId.set(post.externalId, post);
   }
   // A pinned post comes first whatever its age; the feed contract is newest first.
-  const posts = [...byId.values()].sort((a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt));
+  const posts = [...byId.values()].sort(newestFirst);
   const nextUrl = $('a[href*="cursor="]')
     .filter((_, element) => $(element).parents(ARTICLE).length === 0)
     .toArray()
@@ -78,9 +78,6 @@ function readArticle($: CheerioAPI, article: Element, context: FacebookFeedConte
   if (permalinkElement === undefined || permalink === undefined) return undefined;
 
   const publishedAt = postTime($, own, permalinkElement, context.now);
-  if (publishedAt === undefined) {
-    throw new PermanentError(`facebook: the post ${permalink} shows no time that could be read; the page layout may have changed.`);
-  }
   const shared = $(article).find(ARTICLE).first();
   const isRepost = shared.length > 0 || SHARE_HEADER.test(own('h2, h3, h4').text());
   const ownText = messageText($, own(MESSAGE));
@@ -90,7 +87,7 @@ function readArticle($: CheerioAPI, article: Element, context: FacebookFeedConte
     externalId: postId(permalink),
     permalink,
     author: context.author,
-    publishedAt: publishedAt.toISOString(),
+    publishedAt: publishedAt === undefined ? '' : publishedAt.toISOString(),
     text: [ownText, sharedText].filter((text) => text !== '').join('\n\n'),
     isRepost,
     media: postImages($, article, context.pageUrl),

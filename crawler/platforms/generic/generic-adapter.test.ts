@@ -34,10 +34,10 @@ afterAll(async () => {
 });
 
 const blogUrl = (path = 'acme/'): string => `${server.baseUrl('generic')}/${path}`;
-const fetchBlog = (account: Partial<AccountRef>, pageToken?: string): Promise<FeedPage> =>
+const fetchBlog = (account: Partial<AccountRef>, pageToken?: string, browser: BrowserTabs = tabs): Promise<FeedPage> =>
   genericAdapter.fetchPage(
     { account: { platform: 'generic', handle: blogUrl(), selectors: SELECTORS, ...account }, baseUrl: '', pageToken },
-    plainAdapterContext(tabs),
+    plainAdapterContext(browser),
   );
 const failure = async (promise: Promise<unknown>): Promise<unknown> => promise.then(() => undefined, (error: unknown) => error);
 const issuePaths = (error: unknown): string[] => (error as InputValidationError).issues.map((issue) => issue.path);
@@ -48,7 +48,8 @@ describe('genericAdapter against a blog', () => {
     const published = network.accounts.get('acme')!.posts.slice(0, 10);
     expect(page.posts.map((post) => post.text)).toEqual(published.map((post) => post.text));
     expect(page.posts.map((post) => post.publishedAt)).toEqual(published.map((post) => post.publishedAt.toISOString()));
-    expect(page.posts.map((post) => post.externalId)).toEqual(published.map((post) => `post-${post.id}`));
+    // data-id values are unique on one site only: the account page's origin and path come first.
+    expect(page.posts.map((post) => post.externalId)).toEqual(published.map((post) => `${blogUrl()}#post-${post.id}`));
     page.posts.forEach((post, index) => {
       const source = published[index]!;
       expect(post.permalink).toBe(blogUrl(`acme/${source.publishedAt.toISOString().slice(0, 10).replace(/-/gu, '/')}/post-${source.id}/`));
@@ -73,7 +74,10 @@ describe('genericAdapter against a blog', () => {
     const before = Date.now();
     const page = await fetchBlog({ selectors: { post: 'article.post', text: '.entry-content', time: '.byline' } });
     const first = page.posts[0]!;
-    expect(first.externalId).toBe(createHash('sha256').update(first.text).digest('hex').slice(0, 16));
+    expect(first.externalId).toBe(`${blogUrl()}#${createHash('sha256').update(first.text).digest('hex').slice(0, 16)}`);
+    // The time of collection is no part of the id: a later scan gives the undated post the same id.
+    const again = await fetchBlog({ selectors: { post: 'article.post', text: '.entry-content', time: '.byline' } });
+    expect(again.posts[0]!.externalId).toBe(first.externalId);
     expect(first.permalink).toBe(blogUrl());
     expect(Date.parse(first.publishedAt)).toBeGreaterThanOrEqual(before - 1_000);
     expect(Date.parse(first.publishedAt)).toBeLessThanOrEqual(Date.now() + 1_000);
@@ -119,16 +123,25 @@ describe('genericAdapter against a blog', () => {
     expect(issuePaths(error)).toEqual(['session.cookies[0].domain']);
   });
 
-  it('reports a blog nobody has as NotFoundError', async () => {
-    expect(await failure(fetchBlog({ handle: blogUrl('nobody/') }))).toBeInstanceOf(NotFoundError);
+  it('reports a blog nobody has as NotFoundError, naming its address without the query', async () => {
+    const error = await failure(fetchBlog({ handle: blogUrl('nobody/?token=s3cret') }));
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect((error as NotFoundError).id).toBe(blogUrl('nobody/'));
+  });
+
+  it('refuses a page whose HTML is larger than the tabs allow, naming generic and the limit', async () => {
+    const error = await failure(fetchBlog({}, undefined, { ...tabs, maxPageBytes: 2_048 }));
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as Error).message).toMatch(/^generic: the page .* more than the 2048-byte limit/u);
   });
 
   it('reports a page where no post matches as a PermanentError naming generic and the selector', async () => {
     server.setFault('generic', { kind: 'malformed', times: 1 });
-    const error = await failure(fetchBlog({}));
+    const error = await failure(fetchBlog({ handle: blogUrl('acme/?token=s3cret') }));
     expect(error).toBeInstanceOf(PermanentError);
     expect(error).not.toBeInstanceOf(PlatformBlockedError);
     expect((error as Error).message).toMatch(/^generic: no element .* matches selectors\.post "article\.post"/u);
+    expect((error as Error).message).not.toContain('s3cret');
   });
 });
 

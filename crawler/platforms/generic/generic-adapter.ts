@@ -1,12 +1,14 @@
 import { loadHtml } from '../../load-html.js';
 import type { Page } from 'puppeteer-core';
+import { redactUrl } from '../../../core/config.js';
 import { InputValidationError, PermanentError, PlatformBlockedError, type InputIssue } from '../../../core/errors.js';
 import { detectBlockPage } from '../../browser/detect-block-page.js';
+import { readPageHtml } from '../../browser/read-page-html.js';
 import type { GenericSelectors, PlatformAdapter } from '../../platform-adapter.js';
 import { checkGenericAccount, GENERIC_SELECTOR_FIELDS, sortIssues } from './check-generic-account.js';
-import { openFeedPage } from './open-feed-page.js';
+import { openFeedPage } from '../../browser/open-feed-page.js';
 import { readGenericFeed } from './read-generic-feed.js';
-import { waitForSelectorOrIdle } from './wait-for-selector-or-idle.js';
+import { waitForSelectorOrIdle } from '../../browser/wait-for-selector-or-idle.js';
 
 /**
  * Any site, read in the browser with CSS selectors the account supplies (GenericSelectors): the
@@ -42,11 +44,18 @@ export const genericAdapter: PlatformAdapter = {
           })),
         );
       }
-      await openFeedPage(page, { platform: 'generic', url, resource: 'page', id: url, navigationTimeoutMs: context.browser.navigationTimeoutMs });
+      await openFeedPage(page, {
+        platform: 'generic',
+        url,
+        resource: 'page',
+        id: redactUrl(url),
+        navigationTimeoutMs: context.browser.navigationTimeoutMs,
+        maxPageBytes: context.browser.maxPageBytes,
+      });
       const awaited = selectors.loginWall === undefined ? selectors.post : `${selectors.post}, ${selectors.loginWall}`;
       await waitForSelectorOrIdle(page, awaited, context.browser.navigationTimeoutMs);
 
-      const html = await page.content();
+      const html = await readPageHtml(page, context.browser.maxPageBytes, 'generic');
       if (selectors.loginWall !== undefined && loadHtml(html)(selectors.loginWall).length > 0) {
         throw new PlatformBlockedError('generic', `login wall (${selectors.loginWall})`);
       }
@@ -54,14 +63,15 @@ export const genericAdapter: PlatformAdapter = {
       if (blockReason !== undefined) throw new PlatformBlockedError('generic', blockReason);
 
       const pageRead = page.url();
-      const feed = readGenericFeed(html, { selectors, pageUrl: pageRead, author: request.account.handle, now: new Date() });
+      const idScope = `${pageUrl.origin}${pageUrl.pathname}`;
+      const feed = readGenericFeed(html, { selectors, pageUrl: pageRead, author: request.account.handle, idScope, now: new Date() });
       if (feed.posts.length === 0) {
         // Without a loginWall selector, a password field on a page with no posts is still a wall.
         if (loadHtml(html)('input[type="password"]').length > 0) {
           throw new PlatformBlockedError('generic', 'login wall (a password form and no posts)');
         }
         throw new PermanentError(
-          `generic: no element on ${pageRead} matches selectors.post "${selectors.post}": the selector is wrong, the page changed, or it lists no posts yet.`,
+          `generic: no element on ${redactUrl(pageRead)} matches selectors.post "${selectors.post}": the selector is wrong, the page changed, or it lists no posts yet.`,
         );
       }
       return { posts: feed.posts, ...(feed.nextUrl === undefined ? {} : { nextPage: feed.nextUrl }) };

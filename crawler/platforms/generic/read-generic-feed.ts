@@ -20,6 +20,11 @@ export interface GenericFeedContext {
   pageUrl: string;
   /** The account as registered (its page URL): the author of every post. */
   author: string;
+  /**
+   * Origin and path of the account's page URL (`https://blog.example/news/`, no query): ids that are
+   * unique on one site only (an `idAttribute` value, a text hash) are given under it.
+   */
+  idScope: string;
   /** The time of collection, for posts that show no time. */
   now: Date;
 }
@@ -30,8 +35,9 @@ const DEFAULT_IMAGE = 'img';
 const BACKGROUND_URL = /background(?:-image)?\s*:[^;]*?url\(\s*(['"]?)(.+?)\1\s*\)/iu;
 
 /**
- * The posts of a rendered page found with the account's selectors, each once. A post's id is its
- * `idAttribute`, else its link, else the first 16 hex digits of the SHA-256 of its text; its time
+ * The posts of a rendered page found with the account's selectors, each once. A post's id is
+ * `<idScope>#<idAttribute value>`, else its link, else `<idScope>#` and the first 16 hex digits of
+ * the SHA-256 of its text (never of its time, so an undated post keeps its id); its time
  * is the `datetime` (or parsable text) of its `time` element (default `time[datetime]`), else the
  * time of collection; its pictures are the `image` elements' (default `img`) largest srcset
  * entry, src or CSS background. Newest first when every post has a time; page order otherwise.
@@ -69,7 +75,10 @@ function readPost($: CheerioAPI, element: Element, context: GenericFeedContext):
   const link = selectors.link === undefined ? undefined : absoluteHttpUrl(linkHref($, post.find(selectors.link).toArray().find(isElement)), pageUrl);
   const id = selectors.idAttribute === undefined ? undefined : post.attr(selectors.idAttribute)?.trim();
   // Without an id or a link, the text is all that tells one post from another.
-  const externalId = id !== undefined && id !== '' ? id : (link ?? createHash('sha256').update(text === '' ? $.html(element) : text).digest('hex').slice(0, 16));
+  const externalId =
+    id !== undefined && id !== ''
+      ? `${context.idScope}#${id}`
+      : (link ?? `${context.idScope}#${createHash('sha256').update(text === '' ? $.html(element) : text).digest('hex').slice(0, 16)}`);
   const time = postTime(post.find(selectors.time ?? DEFAULT_TIME).first());
   return {
     post: {

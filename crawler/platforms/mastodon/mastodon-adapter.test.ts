@@ -6,6 +6,7 @@ import { NotFoundError, PermanentError, PlatformBlockedError } from '../../../co
 import { generateFixtureNetwork } from '../../../test/fixture-platform/fixture-network.js';
 import { startFixtureServer, type FixtureServer } from '../../../test/fixture-platform/fixture-server.js';
 import { mastodonFixture } from '../../../test/fixture-platform/platforms/mastodon-fixture.js';
+import { capturingLogger } from '../../../test/support/capturing-logger.js';
 import { plainAdapterContext } from '../../../test/support/plain-adapter-context.js';
 import type { AccountCursor, CollectedPost, FeedPage } from '../../platform-adapter.js';
 import { collectPosts } from '../../collect-posts.js';
@@ -87,7 +88,8 @@ describe('mastodonAdapter against the fixture server', () => {
     const { posts } = await collectAll('acme');
     const own = acme.posts.find((post) => !post.isRepost && post.images.length > 0)!;
     const collected = tagged(posts, own.id)!;
-    expect(collected.permalink).toBe(`${server.baseUrl('mastodon')}/@acme/${collected.externalId}`);
+    expect(collected.externalId).toMatch(/^127\.0\.0\.1:\d+\/\d+$/u);
+    expect(collected.permalink).toBe(`${server.baseUrl('mastodon')}/@acme/${collected.externalId.split('/')[1]!}`);
     expect(collected.media[0]).toEqual({ url: `${server.origin}/media/${own.images[0]!.id}.jpg`, kind: 'image', alt: own.images[0]!.alt });
   });
 
@@ -122,7 +124,7 @@ describe('mastodonAdapter against the fixture server', () => {
       const twin = viaApi.find((candidate) => candidate.externalId === post.externalId);
       expect(twin, post.permalink).toBeDefined();
       expect([post.publishedAt, post.author, post.isRepost, post.media]).toEqual([twin?.publishedAt, 'acme', false, twin?.media]);
-      expect(post.permalink).toBe(`${server.baseUrl('mastodon')}/limited/@acme/${post.externalId}`);
+      expect(post.permalink).toBe(`${server.baseUrl('mastodon')}/limited/@acme/${post.externalId.split('/')[1]!}`);
     }
   });
 
@@ -171,7 +173,9 @@ describe('mastodonAdapter on a rescan', () => {
     const outcome = await work().catch((error: unknown) => error as Error);
     return { sent: rescanServer.requests.slice(before).map((request) => `${request.path} ${request.status}`), outcome };
   };
-  const statusesPath = (cursor: AccountCursor) => `/mastodon/api/v1/accounts/109245000000000001/statuses?limit=40&exclude_replies=true&since_id=${cursor.externalId}`;
+  // The cursor's id is `host/statusId`; since_id is the status id alone.
+  const statusesPath = (cursor: AccountCursor) =>
+    `/mastodon/api/v1/accounts/109245000000000001/statuses?limit=40&exclude_replies=true&since_id=${cursor.externalId.split('/')[1]!}`;
 
   it('skips the account lookup and asks only for statuses since the cursor, returning exactly the new posts', async () => {
     const first = await collect();
@@ -238,5 +242,60 @@ describe('mastodonAdapter and the Link header', () => {
     expect(nextLinkUrl('<https://m.example/a?min_id=2>; rel="prev", <https://m.example/a?max_id=1>; rel="next"')).toBe('https://m.example/a?max_id=1');
     expect(nextLinkUrl('<https://m.example/a?min_id=2>; rel="prev"')).toBeUndefined();
     expect(nextLinkUrl(undefined)).toBeUndefined();
+  });
+});
+
+describe('mastodonAdapter with statuses it cannot read', () => {
+  let answer: Server;
+  let origin = '';
+  let statuses: unknown[] = [];
+  const SECRET = 'Revenue up 40% before the announcement';
+  const status = (id: string, changes: Record<string, unknown> = {}) => ({
+    id,
+    created_at: '2025-01-01T00:00:00.000Z',
+    url: null,
+    uri: `https://x/${id}`,
+    content: `<p>${SECRET}</p>`,
+    account: { acct: 'eve' },
+    media_attachments: [],
+    reblog: null,
+    ...changes,
+  });
+
+  beforeAll(async () => {
+    answer = createServer((request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(request.url?.startsWith('/api/v1/accounts/lookup') === true ? '{"id":"9","username":"eve","acct":"eve"}' : JSON.stringify(statuses));
+    });
+    answer.listen(0, '127.0.0.1');
+    await once(answer, 'listening');
+    origin = `http://127.0.0.1:${(answer.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    answer.close();
+  });
+
+  const read = async (): Promise<{ outcome: FeedPage | Error; lines: Array<Record<string, unknown>> }> => {
+    const { log, lines } = capturingLogger('warn');
+    const outcome = await mastodonAdapter
+      .fetchPage({ account: { platform: 'mastodon', handle: 'eve' }, baseUrl: origin, pageToken: undefined }, { ...plainAdapterContext(), log })
+      .catch((error: unknown) => error as Error);
+    return { outcome, lines };
+  };
+
+  it('skips a status of an unexpected shape with a warning naming its id, never its text', async () => {
+    statuses = [status('2'), status('1', { account: null })];
+    const { outcome, lines } = await read();
+    const host = new URL(origin).host;
+    expect((outcome as FeedPage).posts.map((post) => post.externalId)).toEqual([`${host}/2`]);
+    expect(lines.find((line) => line.msg === 'skipped a post that could not be read')).toMatchObject({ platform: 'mastodon', externalId: `${host}/1` });
+    expect(JSON.stringify(lines)).not.toContain('Revenue');
+  });
+
+  it('fails with a PermanentError naming mastodon when no status on the page can be read', async () => {
+    statuses = [status('2', { created_at: 'soon' }), status('1', { account: null })];
+    const { outcome } = await read();
+    expect(outcome).toBeInstanceOf(PermanentError);
+    expect((outcome as Error).message).toMatch(/^mastodon: none of the 2 posts on http:\/\/127\.0\.0\.1:\d+\/api\/v1\/accounts\/9\/statuses could be read/u);
   });
 });

@@ -1,10 +1,14 @@
 import { z } from 'zod';
+import { redactUrl } from '../../../core/config.js';
 import { NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
 import type { AccountCursor, AdapterContext, CollectedPost, FeedPage, PageRequest, PlatformAdapter, TextResponse } from '../../platform-adapter.js';
-import { BoundedMap } from '../rss/bounded-map.js';
+import { BoundedMap } from '../../bounded-map.js';
 import { parseFeed, sniffFeedFormat } from '../rss/parse-feed.js';
 import { readFeed } from '../rss/read-feed.js';
-import { mastodonStatusSchema, mastodonStatusToPost } from './mastodon-status-to-post.js';
+import { newestFirst } from '../newest-first.js';
+import { readablePosts, type UnreadablePost } from '../readable-posts.js';
+import { mastodonExternalId, mastodonStatusIdOf } from './mastodon-external-id.js';
+import { mastodonStatusSchema, mastodonStatusToPost, type MastodonStatus } from './mastodon-status-to-post.js';
 import { resolveMastodonAccount, type MastodonAccountAddress } from './resolve-mastodon-account.js';
 
 /**
@@ -17,6 +21,8 @@ import { resolveMastodonAccount, type MastodonAccountAddress } from './resolve-m
  * A rescan costs one request when nothing is new: the account id found by the lookup is kept in
  * memory (an account's id never changes on its server), and the statuses are asked `since_id` the
  * cursor's status, so an unchanged account answers `[]`.
+ *
+ * Ids are `host/statusId` (see mastodonExternalId): status ids are each server's own.
  */
 
 const PAGE_SIZE = 40;
@@ -25,7 +31,6 @@ const MAX_CACHED_ACCOUNTS = 10_000;
 const JSON_ACCEPT = 'application/json';
 
 const accountSchema = z.object({ id: z.string().min(1), acct: z.string(), username: z.string() });
-const statusesSchema = z.array(mastodonStatusSchema);
 // The page token: the server's own next-page URL.
 const tokenSchema = z.object({ route: z.literal('api'), next: z.string() });
 
@@ -37,13 +42,13 @@ const readJson = <T>(response: TextResponse, schema: z.ZodType<T>, what: string)
   try {
     body = JSON.parse(response.text);
   } catch (error) {
-    throw new PermanentError(`mastodon: ${response.url} answered ${what} that is not valid JSON; the server may not be Mastodon-compatible`, {
+    throw new PermanentError(`mastodon: ${redactUrl(response.url)} answered ${what} that is not valid JSON; the server may not be Mastodon-compatible`, {
       cause: error,
     });
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
-    throw new PermanentError(`mastodon: ${response.url} answered ${what} in an unexpected shape (${parsed.error.issues[0]?.message ?? 'invalid'})`, {
+    throw new PermanentError(`mastodon: ${redactUrl(response.url)} answered ${what} in an unexpected shape (${parsed.error.issues[0]?.message ?? 'invalid'})`, {
       cause: parsed.error,
     });
   }
@@ -51,7 +56,7 @@ const readJson = <T>(response: TextResponse, schema: z.ZodType<T>, what: string)
 };
 
 const unexpectedStatus = (response: TextResponse): PermanentError =>
-  new PermanentError(`mastodon: ${response.url} answered HTTP ${response.status}; check the account's handle and base URL`);
+  new PermanentError(`mastodon: ${redactUrl(response.url)} answered HTTP ${response.status}; check the account's handle and base URL`);
 
 /** The rel="next" URL of a Link header; undefined when there is none. */
 export function nextLinkUrl(header: string | undefined): string | undefined {
@@ -68,7 +73,7 @@ const sameOrigin = (url: string, base: string, baseUrl: string): string => {
   try {
     parsed = new URL(url, base);
   } catch (error) {
-    throw new PermanentError(`mastodon: the next-page link ${JSON.stringify(url)} is not a URL`, { cause: error });
+    throw new PermanentError('mastodon: the next-page link of the Link header is not a URL; the server may not be Mastodon-compatible', { cause: error });
   }
   if (parsed.origin !== new URL(baseUrl).origin) {
     throw new PermanentError(`mastodon: the next-page link points to ${parsed.origin}, not to ${new URL(baseUrl).origin}; refusing to follow it`);
@@ -91,16 +96,19 @@ const readProfileFeed = async (address: MastodonAccountAddress, context: Adapter
   if (response.status < 200 || response.status >= 300 || sniffFeedFormat(response.text) === undefined) {
     throw new PlatformBlockedError(
       'mastodon',
-      `${address.baseUrl} requires a login for its API (HTTP ${apiStatus}) and its RSS feed ${feedUrl} answered ${response.status < 300 ? 'with no feed' : `HTTP ${response.status}`}`,
+      `${redactUrl(address.baseUrl)} requires a login for its API (HTTP ${apiStatus}) and its RSS feed ${redactUrl(feedUrl)} answered ${response.status < 300 ? 'with no feed' : `HTTP ${response.status}`}`,
     );
   }
-  const posts = parseFeed(response.text, response.url, 'mastodon').map((post): CollectedPost => {
+  const isOlder = (id: string | undefined): boolean =>
+    olderThan === undefined || id === undefined || !/^\d+$/u.test(id) || !/^\d+$/u.test(olderThan) || BigInt(id) < BigInt(olderThan);
+  const posts: CollectedPost[] = [];
+  for (const post of parseFeed(response.text, response.url, 'mastodon')) {
     // The feed's guid is the status URL, which ends in the status id: the same id the API gives.
-    const id = /\/([A-Za-z0-9]+)\/?$/u.exec(new URL(post.permalink).pathname)?.[1] ?? post.externalId;
-    return { ...post, externalId: id, author: address.acct };
-  });
-  const isOlder = (id: string): boolean => olderThan === undefined || !/^\d+$/u.test(id) || BigInt(id) < BigInt(olderThan);
-  return { posts: posts.filter((post) => isOlder(post.externalId)) };
+    const statusId = /\/([A-Za-z0-9]+)\/?$/u.exec(new URL(post.permalink).pathname)?.[1];
+    if (!isOlder(statusId)) continue;
+    posts.push({ ...post, externalId: statusId === undefined ? post.externalId : mastodonExternalId(address.baseUrl, statusId), author: address.acct });
+  }
+  return { posts };
 };
 
 /** Account ids by `baseUrl acct`, with the server's own spelling of the acct. */
@@ -114,9 +122,9 @@ const firstStatusesUrl = (baseUrl: string, accountId: string, cursor: AccountCur
   const url = new URL(`${baseUrl}/api/v1/accounts/${encodeURIComponent(accountId)}/statuses`);
   url.searchParams.set('limit', String(PAGE_SIZE));
   url.searchParams.set('exclude_replies', 'true');
-  // A rescan asks only for what is newer than the last scan's newest status (ids are numeric on Mastodon).
-  const sinceId = cursor?.externalId;
-  if (sinceId !== undefined && /^\d+$/u.test(sinceId)) url.searchParams.set('since_id', sinceId);
+  // A rescan asks only for what is newer than the last scan's newest status, when that was read from this server.
+  const sinceId = cursor === undefined ? undefined : mastodonStatusIdOf(cursor.externalId, baseUrl);
+  if (sinceId !== undefined) url.searchParams.set('since_id', sinceId);
   return url.href;
 };
 
@@ -128,11 +136,25 @@ const readStatuses = async (response: TextResponse, url: string, address: Mastod
   }
   if (response.status === 404 || response.status === 410) throw new NotFoundError('mastodon account', address.acct);
   if (response.status < 200 || response.status >= 300) throw unexpectedStatus(response);
-  const statuses = readJson(response, statusesSchema, 'a status list');
-  const posts = statuses
-    .map((status) => mastodonStatusToPost(status, response.url))
-    .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
-  const next = statuses.length === 0 ? undefined : nextLinkUrl(response.headers.link);
+  const items = readJson(response, z.array(z.unknown()), 'a status list');
+  const statuses: MastodonStatus[] = [];
+  const unreadable: UnreadablePost[] = [];
+  for (const item of items) {
+    const parsed = mastodonStatusSchema.safeParse(item);
+    if (parsed.success) {
+      statuses.push(parsed.data);
+      continue;
+    }
+    const issue = parsed.error.issues[0];
+    const id = z.object({ id: z.string().min(1) }).safeParse(item);
+    unreadable.push({
+      ...(id.success ? { externalId: mastodonExternalId(address.baseUrl, id.data.id) } : {}),
+      reason: `unexpected status shape at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`,
+    });
+  }
+  const read = statuses.map((status) => mastodonStatusToPost(status, response.url, address.baseUrl));
+  const posts = readablePosts({ posts: read, unreadable }, { platform: 'mastodon', where: response.url, log: context.log }).sort(newestFirst);
+  const next = items.length === 0 ? undefined : nextLinkUrl(response.headers.link);
   if (next === undefined) return { posts };
   const nextUrl = sameOrigin(next, response.url, address.baseUrl);
   return { posts, nextPage: JSON.stringify({ route: 'api', next: nextUrl } satisfies z.infer<typeof tokenSchema>) };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NotFoundError } from '../../../core/errors.js';
+import { InputValidationError } from '../../../core/errors.js';
 import { mastodonStatusSchema, mastodonStatusToPost } from './mastodon-status-to-post.js';
 import { resolveMastodonAccount } from './resolve-mastodon-account.js';
 
@@ -70,12 +70,12 @@ const BOOST = {
 };
 
 describe('mastodonStatusToPost', () => {
-  const post = mastodonStatusToPost(mastodonStatusSchema.parse(BOOST), 'https://mastodon.social/api/v1/accounts/109000/statuses');
+  const post = mastodonStatusToPost(mastodonStatusSchema.parse(BOOST), 'https://mastodon.social/api/v1/accounts/109000/statuses', 'https://mastodon.social');
 
   it("takes a boost's id, time and author from the boost and its text and media from the boosted status", () => {
     expect(post).toMatchObject({
       platform: 'mastodon',
-      externalId: '113542671201448290',
+      externalId: 'mastodon.social/113542671201448290',
       publishedAt: '2024-11-26T09:41:12.000Z',
       author: 'acme',
       isRepost: true,
@@ -101,7 +101,16 @@ describe('mastodonStatusToPost', () => {
 
   it('reads an own status with its own url', () => {
     const own = mastodonStatusSchema.parse({ ...BOOST.reblog, account: BOOST.account, spoiler_text: '', poll: null, media_attachments: [] });
-    expect(mastodonStatusToPost(own, 'https://mastodon.social/')).toMatchObject({ isRepost: false, externalId: '113540012345678901', author: 'acme' });
+    expect(mastodonStatusToPost(own, 'https://mastodon.social/', 'https://mastodon.social')).toMatchObject({
+      isRepost: false,
+      externalId: 'mastodon.social/113540012345678901',
+      author: 'acme',
+    });
+  });
+
+  it('leaves the time of a status with an unreadable created_at empty, for collectPosts to skip and count', () => {
+    const undated = mastodonStatusSchema.parse({ ...BOOST, created_at: 'yesterday' });
+    expect(mastodonStatusToPost(undated, 'https://mastodon.social/', 'https://mastodon.social').publishedAt).toBe('');
   });
 });
 
@@ -121,7 +130,12 @@ describe('resolveMastodonAccount', () => {
     expect(resolveMastodonAccount(handle, baseUrl, hasOwnBaseUrl)).toEqual(expected);
   });
 
-  it.each(['', 'a b', 'acme@bad host', 'https://fosstodon.org/about', 'a@b@c'])('refuses %j as NotFoundError', (handle) => {
-    expect(() => resolveMastodonAccount(handle, 'https://mastodon.social', false)).toThrow(NotFoundError);
-  });
+  it.each(['', 'a b', 'acme@bad host', 'https://fosstodon.org/about', 'a@b@c', 'https://exa mple.com/@x', 'https://[::1/@x'])(
+    'refuses %j as InputValidationError on the handle',
+    (handle) => {
+      const refuse = () => resolveMastodonAccount(handle, 'https://mastodon.social', false);
+      expect(refuse).toThrow(InputValidationError);
+      expect(() => refuse()).toThrow(/account has 1 problem:\n {2}account {2}handle: /u);
+    },
+  );
 });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { PermanentError } from '../../../core/errors.js';
 import type { CollectedMedia, CollectedPost } from '../../platform-adapter.js';
 import { absoluteHttpUrl } from '../rss/absolute-http-url.js';
 import { decodeEntities, htmlToText } from '../rss/html-to-text.js';
+import { mastodonExternalId } from './mastodon-external-id.js';
 
 /**
  * The parts of Mastodon's Status entity (docs.joinmastodon.org/entities/Status) overshare reads;
@@ -56,27 +56,26 @@ const attachmentMedia = (attachment: z.infer<typeof mediaAttachmentSchema>, page
 };
 
 /**
- * A status as a collected post: text is the content warning, a blank line and the content as plain
- * text (then poll options, one a line); a boost is a repost whose text and media are the boosted
- * status's, whose id and time are the boost's own, and whose permalink is the boosted status.
- * Throws PermanentError for a time that is not ISO 8601.
+ * A status read from the server at `serverUrl` (on the page `pageUrl`) as a collected post: id is
+ * `mastodonExternalId` of the status id; text is the content warning, a blank line and the content
+ * as plain text (then poll options, one a line); a boost is a repost whose text and media are the
+ * boosted status's, whose id and time are the boost's own, and whose permalink is the boosted
+ * status. A time that is not ISO 8601 leaves `publishedAt` empty, so `collectPosts` skips and
+ * counts the status.
  */
-export function mastodonStatusToPost(status: MastodonStatus, pageUrl: string): CollectedPost {
+export function mastodonStatusToPost(status: MastodonStatus, pageUrl: string, serverUrl: string): CollectedPost {
   const shown = status.reblog ?? status;
   const publishedMs = Date.parse(status.created_at);
-  if (Number.isNaN(publishedMs)) {
-    throw new PermanentError(`mastodon: status ${status.id} has created_at ${JSON.stringify(status.created_at)}, not an ISO 8601 time`);
-  }
   const pollOptions = shown.poll?.options.map((option) => option.title.trim()).join('\n') ?? '';
   // Mastodon sends the content warning as plain text, Pleroma and Akkoma entity-escaped: decoding serves both.
   const parts = [decodeEntities(shown.spoiler_text?.trim() ?? ''), htmlToText(shown.content), pollOptions];
   const permalink = absoluteHttpUrl(shown.url ?? shown.uri, pageUrl) ?? absoluteHttpUrl(status.uri, pageUrl) ?? pageUrl;
   return {
     platform: 'mastodon',
-    externalId: status.id,
+    externalId: mastodonExternalId(serverUrl, status.id),
     permalink,
     author: status.account.acct,
-    publishedAt: new Date(publishedMs).toISOString(),
+    publishedAt: Number.isNaN(publishedMs) ? '' : new Date(publishedMs).toISOString(),
     text: parts.filter((part) => part !== '').join('\n\n'),
     isRepost: status.reblog !== null && status.reblog !== undefined,
     media: shown.media_attachments.map((attachment) => attachmentMedia(attachment, pageUrl)).filter((media) => media !== undefined),

@@ -172,12 +172,47 @@ describe('parseFeed on other inputs', () => {
     ]);
   });
 
-  it('gives undated items the feed date and hashes an id for items with neither guid nor link', () => {
+  it('gives undated items the feed date and hashes an id under the feed URL for items with neither guid nor link', () => {
     const xml = '<rss version="2.0"><channel><title>T</title><pubDate>Sat, 01 Mar 2025 10:00:00 GMT</pubDate><item><description>Just text</description></item></channel></rss>';
     const [post] = parseFeed(xml, 'https://blog.example/feed', 'rss');
     expect(post?.publishedAt).toBe('2025-03-01T10:00:00.000Z');
-    expect(post?.externalId).toMatch(/^sha256:[0-9a-f]{32}$/u);
+    expect(post?.externalId).toMatch(/^https:\/\/blog\.example\/feed#sha256:[0-9a-f]{32}$/u);
     expect(post?.permalink).toBe('https://blog.example/feed');
+  });
+
+  it('gives an undated item the same id on every scan, whatever the time of the scan', () => {
+    const xml = '<rss version="2.0"><channel><title>Blog</title><item><title>Quarterly numbers</title><description>Revenue up</description></item></channel></rss>';
+    const first = parseFeed(xml, 'https://blog.example/feed', 'rss', new Date('2026-03-01T10:00:00Z'))[0];
+    const second = parseFeed(xml, 'https://blog.example/feed', 'rss', new Date('2026-03-02T10:00:00Z'))[0];
+    expect(first?.publishedAt).not.toBe(second?.publishedAt);
+    expect(second?.externalId).toBe(first?.externalId);
+    // The same for an Atom entry without id or link.
+    const atom = '<feed xmlns="http://www.w3.org/2005/Atom"><title>Blog</title><entry><title>Note</title><content>Body</content></entry></feed>';
+    const atomIds = ['2026-03-01T10:00:00Z', '2026-03-02T10:00:00Z'].map((at) => parseFeed(atom, 'https://blog.example/atom.xml', 'rss', new Date(at))[0]?.externalId);
+    expect(atomIds[1]).toBe(atomIds[0]);
+    expect(atomIds[0]).toMatch(/^https:\/\/blog\.example\/atom\.xml#sha256:/u);
+  });
+
+  it('puts the feed URL before a guid or Atom id that is not a URL or URI, so two feeds never share an id', () => {
+    const rss = (isPermaLink: string) =>
+      `<rss version="2.0"><channel><title>T</title><item><guid${isPermaLink}>42</guid><title>t</title><pubDate>Mon, 02 Mar 2026 10:00:00 GMT</pubDate></item></channel></rss>`;
+    expect(parseFeed(rss(' isPermaLink="false"'), 'https://a.example/feed', 'rss')[0]?.externalId).toBe('https://a.example/feed#42');
+    expect(parseFeed(rss(' isPermaLink="false"'), 'https://b.example/feed', 'rss')[0]?.externalId).toBe('https://b.example/feed#42');
+    // A guid claimed as a permalink that is no URL is no more global.
+    expect(parseFeed(rss(''), 'https://a.example/feed', 'rss')[0]?.externalId).toBe('https://a.example/feed#42');
+    const atom = '<feed xmlns="http://www.w3.org/2005/Atom"><title>B</title><entry><id>1</id><title>t</title><updated>2026-03-02T10:00:00Z</updated></entry></feed>';
+    expect(parseFeed(atom, 'https://c.example/atom.xml#top', 'rss')[0]?.externalId).toBe('https://c.example/atom.xml#1');
+  });
+
+  it('keeps guids and ids that are URLs, tag: or urn: URIs as they are', () => {
+    const rss = (guid: string) => `<rss version="2.0"><channel><title>T</title><item><guid isPermaLink="false">${guid}</guid><title>t</title></item></channel></rss>`;
+    for (const guid of ['https://a.example/?p=42', 'tag:a.example,2026:42', 'urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a']) {
+      expect(parseFeed(rss(guid), 'https://a.example/feed', 'rss')[0]?.externalId).toBe(guid);
+    }
+  });
+
+  it('names no query string of the feed URL in its errors', () => {
+    expect(() => parseFeed('<html></html>', 'https://blog.example/feed?token=s3cret', 'rss')).toThrow(/^rss: https:\/\/blog\.example\/feed is not valid/u);
   });
 
   it('refuses an HTML page, naming the platform and the URL', () => {

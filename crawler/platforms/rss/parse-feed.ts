@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { load } from 'cheerio';
 import type { AnyNode, CDATA, Element, Text } from 'domhandler';
+import { redactUrl } from '../../../core/config.js';
 import { PermanentError } from '../../../core/errors.js';
 import type { CollectedMedia, CollectedPost, PlatformName } from '../../platform-adapter.js';
 import { absoluteHttpUrl } from './absolute-http-url.js';
@@ -113,6 +114,8 @@ const atomText = ($: ReturnType<typeof load>, element: Element | undefined): str
 interface FeedContext {
   $: ReturnType<typeof load>;
   feedUrl: string;
+  /** The feed's URL without its fragment: the namespace of ids that are unique in this feed only. */
+  feedKey: string;
   platform: PlatformName;
   channelAuthor: string;
   channelDate: Date | undefined;
@@ -160,8 +163,22 @@ const itemMedia = (item: Element, html: string, base: string): CollectedMedia[] 
 // RSS <author> is an e-mail address, often with the name in parentheses: `editor@blog.example (Jane Doe)`.
 const authorName = (text: string): string => /^\S+@\S+\s*\((.+)\)$/u.exec(text)?.[1]?.trim() ?? text;
 
-const fallbackId = (parts: readonly string[]): string =>
-  `sha256:${createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32)}`;
+// Ids that name themselves across the web: http(s) URLs, tag: URIs (RFC 4151) and URNs. Anything
+// else ("42", a bare UUID) is unique within its own feed at best.
+const isGlobalId = (id: string): boolean => /^(?:tag|urn):\S+$/iu.test(id) || (/^https?:\/\/[^/?#\s]+/iu.test(id) && URL.canParse(id));
+
+/**
+ * The externalId of an item whose feed gives it `id` (a guid or an Atom id): the id itself when it
+ * is global, else `<feed URL>#<id>`, since the store keeps one post per id across every account.
+ */
+const feedItemId = (id: string, context: FeedContext): string => (isGlobalId(id) ? id : `${context.feedKey}#${id}`);
+
+/**
+ * The id of an item with neither id nor link: a hash of what it says, under the feed's URL. Never
+ * of its time: an undated item takes the feed's or the scan's time, which changes between scans.
+ */
+const fallbackId = (parts: readonly string[], context: FeedContext): string =>
+  `${context.feedKey}#sha256:${createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32)}`;
 
 const rssItem = (item: Element, context: FeedContext): CollectedPost => {
   const guidElement = firstChild(item, 'guid');
@@ -175,7 +192,7 @@ const rssItem = (item: Element, context: FeedContext): CollectedPost => {
   const publishedAt = when ?? context.channelDate ?? context.readAt;
   return {
     platform: context.platform,
-    externalId: guid || link || fallbackId([title, html, publishedAt.toISOString()]),
+    externalId: guid === '' ? (link ?? fallbackId([title, html], context)) : feedItemId(guid, context),
     permalink,
     author: authorName(decodeEntities(childText(item, 'dc:creator', 'author'))) || context.channelAuthor,
     publishedAt: publishedAt.toISOString(),
@@ -200,7 +217,7 @@ const atomEntry = (entry: Element, context: FeedContext): CollectedPost => {
   const authorElement = firstChild(entry, 'author');
   return {
     platform: context.platform,
-    externalId: id || (permalink === context.feedUrl ? fallbackId([title, body, publishedAt.toISOString()]) : permalink),
+    externalId: id === '' ? (permalink === context.feedUrl ? fallbackId([title, body], context) : permalink) : feedItemId(id, context),
     permalink,
     author: (authorElement === undefined ? '' : childText(authorElement, 'name')) || context.channelAuthor,
     publishedAt: publishedAt.toISOString(),
@@ -212,33 +229,37 @@ const atomEntry = (entry: Element, context: FeedContext): CollectedPost => {
 
 /**
  * Every item of an RSS 2.0 / RSS 1.0 / Atom feed as a post of `platform`, newest first. Ids are the
- * guid / Atom id (else the link, else a hash of the item); times are UTC (an undated item takes the
- * feed's date, else `readAt`); URLs are absolute against `feedUrl`. Throws PermanentError when the
- * text is not a feed or is cut off before its closing root tag.
+ * guid / Atom id (as `<feedUrl>#<id>` unless it is an http(s) URL, tag: or urn: URI, which are
+ * global already), else the link, else `<feedUrl>#sha256:…` of the title and text: the same item
+ * keeps its id from scan to scan, dated or not. Times are UTC (an undated item takes the feed's
+ * date, else `readAt`); URLs are absolute against `feedUrl`. Throws PermanentError (the URL
+ * redacted) when the text is not a feed or is cut off before its closing root tag.
  */
 export function parseFeed(xml: string, feedUrl: string, platform: PlatformName, readAt: Date = new Date()): CollectedPost[] {
   const root = rootName(xml);
   const format = formatOfRoot(root);
+  const where = redactUrl(feedUrl);
   if (format === undefined || root === undefined) {
     throw new PermanentError(
-      `${platform}: ${feedUrl} is not valid RSS or Atom (its first element is <${root ?? 'none'}>); give the URL of the feed itself`,
+      `${platform}: ${where} is not valid RSS or Atom (its first element is <${root ?? 'none'}>); give the URL of the feed itself`,
     );
   }
   // htmlparser2 forgives anything, so a truncated feed would parse as a shorter one: insist on the end tag.
   const closing = new RegExp(`</${root.replace(/[.]/gu, '\\.')}\\s*>(?:\\s|<!--[\\s\\S]*?-->)*$`, 'u');
   if (!closing.test(xml)) {
     throw new PermanentError(
-      `${platform}: ${feedUrl} is not valid RSS or Atom: it ends before </${root}> (truncated or malformed); check the feed in a validator`,
+      `${platform}: ${where} is not valid RSS or Atom: it ends before </${root}> (truncated or malformed); check the feed in a validator`,
     );
   }
   const $ = load(xml, { xml: true });
   const top = $.root().children().toArray().find(isElement);
-  if (top === undefined) throw new PermanentError(`${platform}: ${feedUrl} is not valid RSS or Atom: it has no root element`);
+  if (top === undefined) throw new PermanentError(`${platform}: ${where} is not valid RSS or Atom: it has no root element`);
   const channel = format === 'atom' ? top : (childElements(top, 'channel')[0] ?? top);
   const channelAuthorElement = firstChild(channel, 'author');
   const context: FeedContext = {
     $,
     feedUrl,
+    feedKey: feedUrl.replace(/#.*$/su, ''),
     platform,
     channelAuthor:
       (channelAuthorElement === undefined ? '' : childText(channelAuthorElement, 'name')) ||

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
+import { InputValidationError, NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
 import { generateFixtureNetwork, type FixturePost } from '../../../test/fixture-platform/fixture-network.js';
 import { startFixtureServer, type FixtureServer } from '../../../test/fixture-platform/fixture-server.js';
 import { rssFixture } from '../../../test/fixture-platform/platforms/rss-fixture.js';
@@ -104,8 +104,17 @@ describe('rssAdapter against the fixture blogs', () => {
     expect((error as Error).message).toMatch(/^rss: .* is not valid RSS or Atom/u);
   });
 
-  it('throws ConfigError for a handle that is neither a URL nor a host and has no base URL', async () => {
-    await expect(fetchFeed('just words', '')).rejects.toThrow(ConfigError);
+  it('refuses a handle that is neither a URL nor a host, without a base URL, as InputValidationError on the handle', async () => {
+    const error: unknown = await fetchFeed('just words', '').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InputValidationError);
+    expect((error as InputValidationError).issues.map((issue) => issue.path)).toEqual(['handle']);
+  });
+
+  it('refuses an address that is not a valid URL or not http(s) as InputValidationError on the handle', async () => {
+    for (const handle of ['https://exa mple.com/feed', 'ftp://blog.example/feed.xml', 'http://[::1/feed']) {
+      const error: unknown = await fetchFeed(handle, '').catch((caught: unknown) => caught);
+      expect(error, handle).toBeInstanceOf(InputValidationError);
+    }
   });
 });
 
@@ -209,10 +218,11 @@ describe('rssAdapter with a remembered feed that moved', () => {
 
   it('forgets a remembered feed that is gone and finds the one the page names now', async () => {
     const read = () => rssAdapter.fetchPage({ account: { platform: 'rss', handle: `${origin}/blog/` }, baseUrl: '', pageToken: undefined }, plainAdapterContext());
-    expect((await read()).posts.map((post) => post.externalId)).toEqual(['old.xml-1']);
-    expect((await read()).posts.map((post) => post.externalId)).toEqual(['old.xml-1']);
+    // Guids that are not URLs are unique in their own feed only: the feed's URL comes first.
+    expect((await read()).posts.map((post) => post.externalId)).toEqual([`${origin}/blog/old.xml#old.xml-1`]);
+    expect((await read()).posts.map((post) => post.externalId)).toEqual([`${origin}/blog/old.xml#old.xml-1`]);
     feedName = 'new.xml';
-    expect((await read()).posts.map((post) => post.externalId)).toEqual(['new.xml-1']);
+    expect((await read()).posts.map((post) => post.externalId)).toEqual([`${origin}/blog/new.xml#new.xml-1`]);
     expect(sent).toEqual(['/blog/', '/blog/old.xml', '/blog/old.xml', '/blog/old.xml', '/blog/', '/blog/new.xml']);
   });
 });

@@ -1,7 +1,8 @@
+import { redactUrl } from '../../../core/config.js';
 import { loadHtml } from '../../load-html.js';
 import { NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
 import type { AccountCursor, AdapterContext, CollectedPost, FeedPage, PlatformAdapter, TextResponse } from '../../platform-adapter.js';
-import { BoundedMap } from './bounded-map.js';
+import { BoundedMap } from '../../bounded-map.js';
 import { discoverFeedUrl } from './discover-feed-url.js';
 import { parseFeed, sniffFeedFormat } from './parse-feed.js';
 import { readFeed } from './read-feed.js';
@@ -25,11 +26,11 @@ const FEED_PATH = /(?:\.(?:xml|rss|atom|rdf)|\/feed\/?)$/iu;
 /** Throws the error an unusable answer calls for: NotFoundError, PlatformBlockedError or PermanentError. */
 const judgeStatus = (response: TextResponse, asked: string): void => {
   if (response.status >= 200 && response.status < 300) return;
-  if (response.status === 404 || response.status === 410) throw new NotFoundError('rss feed', asked);
+  if (response.status === 404 || response.status === 410) throw new NotFoundError('rss feed', redactUrl(asked));
   if (response.status === 401 || response.status === 403 || response.status === 451) {
-    throw new PlatformBlockedError('rss', `${response.url} answered HTTP ${response.status}: the site refuses anonymous readers (login wall or bot check)`);
+    throw new PlatformBlockedError('rss', `${redactUrl(response.url)} answered HTTP ${response.status}: the site refuses anonymous readers (login wall or bot check)`);
   }
-  throw new PermanentError(`rss: ${response.url} answered HTTP ${response.status}; check the feed address`);
+  throw new PermanentError(`rss: ${redactUrl(response.url)} answered HTTP ${response.status}; check the feed address`);
 };
 
 /** True when an HTML page (not a feed) asks for a password: a login wall rather than a blog. */
@@ -79,7 +80,7 @@ const readRemembered = async (address: string, memory: FeedMemory, cursor: Accou
   if (feed.status === 304) return { posts: [] };
   const isGone = feed.status === 404 || feed.status === 410;
   if (isGone || (feed.status >= 200 && feed.status < 300 && sniffFeedFormat(feed.text) === undefined && isHtml(feed))) {
-    context.log.debug({ address, feedUrl: memory.feedUrl, status: feed.status }, 'the remembered feed is gone: reading the address afresh');
+    context.log.debug({ address: redactUrl(address), feedUrl: redactUrl(memory.feedUrl), status: feed.status }, 'the remembered feed is gone: reading the address afresh');
     feeds.delete(address);
     return undefined;
   }
@@ -125,9 +126,9 @@ export const rssAdapter: PlatformAdapter = {
     if (!isHtml(first)) return { posts: parseFeed(first.text, first.url, 'rss') };
     const feedUrl = discoverFeedUrl(first.text, first.url);
     if (feedUrl === undefined) {
-      if (isLoginPage(first.text)) throw new PlatformBlockedError('rss', `${first.url} shows a login form instead of a feed`);
+      if (isLoginPage(first.text)) throw new PlatformBlockedError('rss', `${redactUrl(first.url)} shows a login form instead of a feed`);
       throw new PermanentError(
-        `rss: ${first.url} is a web page that names no RSS or Atom feed (no <link rel="alternate">); give the feed's own URL as the handle`,
+        `rss: ${redactUrl(first.url)} is a web page that names no RSS or Atom feed (no <link rel="alternate">); give the feed's own URL as the handle`,
       );
     }
     const feed = await readFeed(feedUrl, context, conditionsFor(undefined, request.cursor));

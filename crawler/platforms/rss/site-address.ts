@@ -1,17 +1,19 @@
-import { ConfigError } from '../../../core/errors.js';
+import { InputValidationError } from '../../../core/errors.js';
 import type { PlatformName } from '../../platform-adapter.js';
 
 /**
  * The absolute http(s) URL an rss or wordpress handle names: the handle itself when it is a URL;
  * else the handle under the base URL when one is set (`acme` on `https://blogs.example` →
  * `https://blogs.example/acme`); else `https://<handle>` for a bare host name (`blog.example`).
- * Throws ConfigError for anything else.
+ * Throws InputValidationError on the account's `handle` for anything else.
  */
 export function siteAddress(handle: string, baseUrl: string, platform: PlatformName): URL {
   const trimmed = handle.trim();
-  const fail = (why: string): never => {
-    throw new ConfigError(
-      `${platform}: the handle ${JSON.stringify(handle)} ${why}; give the full address of the feed or site, e.g. https://blog.example/feed/`,
+  const fail = (why: string, cause?: unknown): never => {
+    throw new InputValidationError(
+      'account',
+      [{ path: 'handle', message: `${JSON.stringify(handle)} ${why}: give the full address of the ${platform} feed or site, e.g. https://blog.example/feed/` }],
+      cause === undefined ? undefined : { cause },
     );
   };
   let candidate: string;
@@ -23,9 +25,7 @@ export function siteAddress(handle: string, baseUrl: string, platform: PlatformN
   try {
     url = new URL(candidate);
   } catch (error) {
-    throw new ConfigError(`${platform}: the handle ${JSON.stringify(handle)} is not a valid URL; give the full address of the feed or site`, {
-      cause: error,
-    });
+    return fail('is not a valid URL', error);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail('is not an http(s) address');
   return url;

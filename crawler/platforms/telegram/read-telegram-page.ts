@@ -1,7 +1,9 @@
 import { loadHtml } from '../../load-html.js';
 import type { CheerioAPI } from 'cheerio';
+import { redactUrl } from '../../../core/config.js';
 import { PermanentError } from '../../../core/errors.js';
 import type { CollectedMedia, CollectedPost } from '../../platform-adapter.js';
+import type { UnreadablePost } from '../readable-posts.js';
 
 /**
  * Reads the HTML of Telegram's public channel preview (`t.me/s/<channel>`): the message list,
@@ -11,8 +13,13 @@ import type { CollectedMedia, CollectedPost } from '../../platform-adapter.js';
 /** A `t.me/s/<channel>` page: its posts and where the next (older) page starts. */
 export interface TelegramChannelPage {
   kind: 'channel';
-  /** Posts newest first; service messages ("Channel created", "pinned a message") are left out. */
+  /**
+   * Posts newest first; service messages ("Channel created", "pinned a message") are left out. A
+   * message whose time cannot be read has an empty `publishedAt` (collectPosts skips and counts it).
+   */
   posts: CollectedPost[];
+  /** Messages skipped because even their id (`data-post`) could not be read. */
+  unreadable: UnreadablePost[];
   /** Id of the oldest message on the page, service messages included; undefined when the page lists none. */
   oldestMessageId: number | undefined;
   /**
@@ -47,7 +54,7 @@ type Selection = ReturnType<CheerioAPI>;
 /**
  * Reads one page t.me answered with. `pageUrl` is the address that answered (after redirects);
  * relative and protocol-relative URLs are resolved against it. Throws PermanentError when a channel
- * page is cut off (no `</html>`) or a message lacks its id or time.
+ * page is cut off (no `</html>`).
  */
 export function readTelegramPage(html: string, pageUrl: string): TelegramPage {
   const $ = loadHtml(html);
@@ -57,16 +64,18 @@ export function readTelegramPage(html: string, pageUrl: string): TelegramPage {
   // t.me lists messages oldest first, so a page cut off in transfer loses the newest posts: refuse it
   // rather than let the next scan's cursor step over them.
   if (!/<\/html\s*>/iu.test(html)) {
-    throw new PermanentError(`telegram: the page ${pageUrl} ends before </html> (cut off in transfer); the scan will read it again next time`);
+    throw new PermanentError(`telegram: the page ${redactUrl(pageUrl)} ends before </html> (cut off in transfer); the scan will read it again next time`);
   }
   const posts: CollectedPost[] = [];
+  const unreadable: UnreadablePost[] = [];
   let oldestMessageId: number | undefined;
   $('.tgme_widget_message[data-post]').each((_, element) => {
     const message = $(element);
     const dataPost = message.attr('data-post') ?? '';
     const match = DATA_POST.exec(dataPost);
     if (match === null) {
-      throw new PermanentError(`telegram: a message on ${pageUrl} has an unreadable id data-post="${dataPost}"; the page markup is not the channel preview's`);
+      unreadable.push({ reason: 'a message without a readable data-post id (channel/123)' });
+      return;
     }
     const [, channel = '', idText = ''] = match;
     const id = Number(idText);
@@ -77,16 +86,14 @@ export function readTelegramPage(html: string, pageUrl: string): TelegramPage {
   // Ids grow with time within a channel: the largest id is the newest post.
   posts.sort((a, b) => messageIdOf(b) - messageIdOf(a));
   const hasNewer = $('a.js-messages_more[data-after], a.tme_messages_more[data-after]').length > 0;
-  return { kind: 'channel', posts, oldestMessageId, hasNewer };
+  return { kind: 'channel', posts, unreadable, oldestMessageId, hasNewer };
 }
 
 function readMessage($: CheerioAPI, message: Selection, channel: string, id: number, pageUrl: string): CollectedPost {
   const dateLink = message.find('a.tgme_widget_message_date').first();
   const datetime = dateLink.find('time[datetime]').attr('datetime') ?? message.find('time[datetime]').first().attr('datetime');
+  // Without a readable time the message is still listed, undated: collectPosts skips and counts it.
   const publishedMs = datetime === undefined ? Number.NaN : Date.parse(datetime);
-  if (Number.isNaN(publishedMs)) {
-    throw new PermanentError(`telegram: message ${channel}/${id} on ${pageUrl} has no readable time; the page is cut off or its markup changed`);
-  }
   const href = dateLink.attr('href');
   // The date links to the post; t.me always prints it, the fallback only covers a bare excerpt.
   const permalink = href === undefined ? new URL(`../${channel}/${id}`, pageUrl).href : new URL(href, pageUrl).href;
@@ -95,7 +102,7 @@ function readMessage($: CheerioAPI, message: Selection, channel: string, id: num
     externalId: `${channel}/${id}`,
     permalink,
     author: channel,
-    publishedAt: new Date(publishedMs).toISOString(),
+    publishedAt: Number.isNaN(publishedMs) ? '' : new Date(publishedMs).toISOString(),
     text: textOf($, message),
     isRepost: message.find('.tgme_widget_message_forwarded_from').length > 0,
     media: mediaOf($, message, pageUrl),

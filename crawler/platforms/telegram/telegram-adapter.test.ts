@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
+import { InputValidationError, NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
 import type { CollectedPost, PageRequest } from '../../platform-adapter.js';
 import { generateFixtureNetwork, type FixtureNetwork } from '../../../test/fixture-platform/fixture-network.js';
 import { startFixtureServer, type FixtureServer } from '../../../test/fixture-platform/fixture-server.js';
@@ -132,7 +132,11 @@ describe('telegramAdapter against the fixture t.me', () => {
 
   it('rejects invite links and names that cannot be channels', () => {
     expect(() => normalizeTelegramChannel('https://t.me/+AbCdEf123')).toThrow(PlatformBlockedError);
-    expect(() => normalizeTelegramChannel('acme corp')).toThrow(NotFoundError);
+    expect(() => normalizeTelegramChannel('https://t.me/+AbCdEf123')).not.toThrow(/AbCdEf123/u);
+    for (const handle of ['acme corp', 'https://t.me/', '@', 'https://t.me/s/a-b']) {
+      expect(() => normalizeTelegramChannel(handle), handle).toThrow(InputValidationError);
+    }
+    expect(() => normalizeTelegramChannel('acme corp')).toThrow(/handle: "acme corp" is not a Telegram channel name/u);
     expect(normalizeTelegramChannel('  @Acme_News ')).toBe('Acme_News');
   });
 });
@@ -275,9 +279,21 @@ describe('readTelegramPage on real t.me markup', () => {
     expect(video?.media).toEqual([{ url: 'https://cdn4.cdn-telegram.org/file/clip.mp4?token=a&b=1', kind: 'video' }]);
   });
 
-  it('refuses a message without a time rather than inventing one', () => {
+  it('leaves a message without a time undated rather than inventing one, and lists the others', () => {
     const broken = REAL_PAGE.replace('<time datetime="2026-10-02T10:00:00+00:00" class="time">10:00</time>', '');
-    expect(() => readTelegramPage(broken, 'https://t.me/s/acmecorp')).toThrow(PermanentError);
+    const page = readTelegramPage(broken, 'https://t.me/s/acmecorp');
+    if (page.kind !== 'channel') return expect.unreachable('a channel page');
+    expect(page.posts.find((post) => post.externalId === 'acmecorp/4125')?.publishedAt).toBe('');
+    expect(page.posts.filter((post) => post.publishedAt !== '')).toHaveLength(page.posts.length - 1);
+  });
+
+  it('skips a message whose id cannot be read, keeping the others', () => {
+    const broken = REAL_PAGE.replace('data-post="acmecorp/4125"', 'data-post="acmecorp/"');
+    const page = readTelegramPage(broken, 'https://t.me/s/acmecorp');
+    if (page.kind !== 'channel') return expect.unreachable('a channel page');
+    expect(page.posts.map((post) => post.externalId)).not.toContain('acmecorp/4125');
+    expect(page.posts.length).toBeGreaterThan(0);
+    expect(page.unreadable).toEqual([{ reason: 'a message without a readable data-post id (channel/123)' }]);
   });
 
   it('tells an account card from a bare "contact @name" page and a captcha page', () => {

@@ -1,5 +1,7 @@
-import { NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
+import { redactUrl } from '../../../core/config.js';
+import { InputValidationError, NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
 import type { AdapterContext, FeedPage, PageRequest, PlatformAdapter, TextResponse } from '../../platform-adapter.js';
+import { readablePosts } from '../readable-posts.js';
 import { readTelegramPage, type TelegramChannelPage } from './read-telegram-page.js';
 
 /**
@@ -27,7 +29,8 @@ const PREVIEW_PATH = /\/s\/[^/]+\/?$/u;
 /**
  * The channel name in `handle`: accepts `acme`, `@acme`, `t.me/acme`, `https://t.me/s/acme`,
  * `telegram.me/acme/123`. Throws PlatformBlockedError for invite links (`t.me/+…`, `joinchat/…`:
- * private channels, never previewed) and NotFoundError for anything that cannot be a channel name.
+ * private channels, never previewed) and InputValidationError on the account's `handle` for anything
+ * that cannot be a channel name.
  */
 export function normalizeTelegramChannel(handle: string): string {
   let name = handle.trim().replace(/^@/u, '');
@@ -36,15 +39,14 @@ export function normalizeTelegramChannel(handle: string): string {
     const segments = (link[1] ?? '').split(/[?#]/u)[0]?.split('/').filter((segment) => segment !== '') ?? [];
     const [first = '', second = ''] = segments;
     if (first.startsWith('+') || first === 'joinchat') {
-      throw new PlatformBlockedError('telegram', `${handle} is an invite link to a private channel, which has no public web preview; register the channel's public @name instead`);
+      // The invite hash admits anyone who has it: it stays out of the message.
+      throw new PlatformBlockedError('telegram', "the handle is an invite link to a private channel, which has no public web preview; register the channel's public @name instead");
     }
     name = first === 's' ? second : first;
   }
   name = name.replace(/^@/u, '');
   if (!USERNAME.test(name)) {
-    throw new NotFoundError('telegram channel', handle, {
-      cause: new PermanentError(`"${handle}" is not a channel name: use acme, @acme or https://t.me/acme`),
-    });
+    throw new InputValidationError('account', [{ path: 'handle', message: `${JSON.stringify(handle)} is not a Telegram channel name: use acme, @acme or https://t.me/acme` }]);
   }
   return name;
 }
@@ -88,7 +90,9 @@ async function readChannelPage(baseUrl: string, channel: string, from: { before?
   judgeStatus(response, channel);
 
   const page = readTelegramPage(response.text, response.url);
-  if (page.kind === 'channel') return page;
+  if (page.kind === 'channel') {
+    return { ...page, posts: readablePosts(page, { platform: 'telegram', where: response.url, log: context.log }), unreadable: [] };
+  }
   if (page.blockReason !== undefined) {
     throw new PlatformBlockedError('telegram', `t.me answered ${channel}'s page with ${page.blockReason}; overshare does not solve captchas, try again later`);
   }
@@ -121,5 +125,5 @@ function judgeStatus(response: TextResponse, channel: string): void {
   if (response.status === 401 || response.status === 403 || response.status === 451) {
     throw new PlatformBlockedError('telegram', `t.me answered HTTP ${response.status} for ${channel}'s preview; it refuses this client for now`);
   }
-  throw new PermanentError(`telegram: t.me answered HTTP ${response.status} for ${response.url}; expected the channel preview page`);
+  throw new PermanentError(`telegram: t.me answered HTTP ${response.status} for ${redactUrl(response.url)}; expected the channel preview page`);
 }

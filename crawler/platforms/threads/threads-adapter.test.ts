@@ -165,8 +165,13 @@ describe('readThreadsEmbeddedPosts', () => {
     expect(readThreadsEmbeddedPosts(emptyFeed, context).posts).toEqual([]);
   });
 
-  it('names the missing field when an entry is not a post as Threads sends it', () => {
-    const broken = '<html><body><script type="application/json" data-sjs>{"thread_items":[{"post":{"pk":"1","code":"A","user":{"username":"jane.doe"}}}]}</script></body></html>';
-    expect(() => readThreadsEmbeddedPosts(broken, context)).toThrow(/^threads: .* at post\.taken_at/u);
+  it('leaves out an entry that is not a post as Threads sends it, naming its id and the missing field', () => {
+    const good = '{"post":{"pk":"2","code":"B","taken_at":1767225600,"caption":{"text":"Hello"},"user":{"username":"jane.doe"}}}';
+    const broken = `<html><body><script type="application/json" data-sjs>{"thread_items":[{"post":{"pk":"1","code":"A","user":{"username":"jane.doe"}}},${good}]}</script></body></html>`;
+    const read = readThreadsEmbeddedPosts(broken, context);
+    expect(read.posts?.map((post) => post.externalId)).toEqual(['2']);
+    expect(read.unreadable).toHaveLength(1);
+    expect(read.unreadable[0]?.externalId).toBe('1');
+    expect(read.unreadable[0]?.reason).toMatch(/^entry 1 is not a post as Threads sends it at post\.taken_at/u);
   });
 });

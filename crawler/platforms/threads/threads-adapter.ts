@@ -1,8 +1,10 @@
 import { loadHtml } from '../../load-html.js';
 import { InputValidationError, NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
 import { detectBlockPage } from '../../browser/detect-block-page.js';
+import { openFeedPage } from '../../browser/open-feed-page.js';
+import { readPageHtml } from '../../browser/read-page-html.js';
 import type { PlatformAdapter } from '../../platform-adapter.js';
-import { openFeedPage } from '../generic/open-feed-page.js';
+import { readablePosts } from '../readable-posts.js';
 import { readThreadsEmbeddedPosts } from './threads-embedded-posts.js';
 
 /**
@@ -44,19 +46,23 @@ export const threadsAdapter: PlatformAdapter = {
         resource: 'threads account',
         id: username,
         navigationTimeoutMs: context.browser.navigationTimeoutMs,
+        maxPageBytes: context.browser.maxPageBytes,
       });
       // The data blocks are in the server's HTML, so DOMContentLoaded is enough: nothing to wait for.
       const pageUrl = page.url();
       if (LOGIN_PATH.test(new URL(pageUrl).pathname)) {
         throw new PlatformBlockedError('threads', 'redirected to the login page');
       }
+      // Sized before anything reads the whole document, the block-page check included.
+      const html = await readPageHtml(page, context.browser.maxPageBytes, 'threads');
       const blockReason = await detectBlockPage(page);
       if (blockReason !== undefined) throw new PlatformBlockedError('threads', blockReason);
 
-      const html = await page.content();
       const embedded = readThreadsEmbeddedPosts(html, { username, baseUrl: request.baseUrl, pageUrl });
       // A login prompt after the first posts is normal for a logged-out visitor: what came is read.
-      if (embedded.posts !== undefined) return { posts: embedded.posts };
+      if (embedded.posts !== undefined) {
+        return { posts: readablePosts({ posts: embedded.posts, unreadable: embedded.unreadable }, { platform: 'threads', where: `the profile page of @${username}`, log: context.log }) };
+      }
 
       const pageText = visibleText(html);
       if (NOT_FOUND_PHRASES.test(pageText)) throw new NotFoundError('threads account', username);

@@ -1,7 +1,7 @@
 import { loadHtml } from '../../load-html.js';
 import { z } from 'zod';
-import { PermanentError } from '../../../core/errors.js';
 import type { CollectedMedia, CollectedPost } from '../../platform-adapter.js';
+import type { UnreadablePost } from '../readable-posts.js';
 import { absoluteHttpUrl } from '../rss/absolute-http-url.js';
 
 /**
@@ -47,6 +47,8 @@ type ThreadsPostCore = z.infer<typeof postCoreSchema>;
 export interface ThreadsEmbeddedPosts {
   /** The profile's posts, newest first; undefined when no block carried a `thread_items` list. */
   posts: CollectedPost[] | undefined;
+  /** `thread_items` entries that are not posts as Threads sends them (left out of `posts`). */
+  unreadable: UnreadablePost[];
   /** `data-sjs` blocks on the page, and how many of them were not valid JSON (a truncated page). */
   blocks: number;
   brokenBlocks: number;
@@ -65,8 +67,8 @@ export interface ThreadsPageContext {
 /**
  * Reads the posts of a Threads profile page from its embedded `data-sjs` JSON: one post per
  * `thread_items` entry (each post once, by `pk`), newest first by `taken_at`, the profile's own
- * posts and its reposts only. Throws PermanentError naming the field when an entry lacks what a
- * post needs (the format changed); returns `posts: undefined` when the page carried no feed at all.
+ * posts and its reposts only. An entry that lacks what a post needs is left out and listed in
+ * `unreadable` with the field it lacks; `posts` is undefined when the page carried no feed at all.
  */
 export function readThreadsEmbeddedPosts(html: string, context: ThreadsPageContext): ThreadsEmbeddedPosts {
   const $ = loadHtml(html);
@@ -86,17 +88,18 @@ export function readThreadsEmbeddedPosts(html: string, context: ThreadsPageConte
     const found = findThreadItems(data);
     if (found !== undefined) (items ??= []).push(...found);
   }
-  if (items === undefined) return { posts: undefined, blocks: blocks.length, brokenBlocks };
+  if (items === undefined) return { posts: undefined, unreadable: [], blocks: blocks.length, brokenBlocks };
 
   const byId = new Map<string, CollectedPost>();
+  const unreadable: UnreadablePost[] = [];
   items.forEach((item, index) => {
     const parsed = threadItemSchema.safeParse(item);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue === undefined ? '' : ` at ${issue.path.map((part) => (typeof part === 'symbol' ? '?' : `${part}`)).join('.')}`;
-      throw new PermanentError(
-        `threads: entry ${index + 1} of @${context.username}'s embedded posts is not a post as Threads sends it${where} (${issue?.message ?? 'invalid'}); the page format may have changed.`,
-      );
+      const pk = idOfEntry(item);
+      unreadable.push({ ...(pk === undefined ? {} : { externalId: pk }), reason: `entry ${index + 1} is not a post as Threads sends it${where} (${issue?.message ?? 'invalid'})` });
+      return;
     }
     const post = toCollectedPost(parsed.data.post, context);
     if (post === undefined || byId.has(post.externalId)) return;
@@ -104,7 +107,13 @@ export function readThreadsEmbeddedPosts(html: string, context: ThreadsPageConte
   });
   // A pinned post comes first on the page whatever its age; the feed contract is newest first.
   const posts = [...byId.values()].sort((a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt));
-  return { posts, blocks: blocks.length, brokenBlocks };
+  return { posts, unreadable, blocks: blocks.length, brokenBlocks };
+}
+
+/** The `post.pk` of an entry that is not otherwise a readable post, for the log. */
+function idOfEntry(item: unknown): string | undefined {
+  const parsed = z.object({ post: z.object({ pk: idSchema }) }).safeParse(item);
+  return parsed.success ? `${parsed.data.post.pk}` : undefined;
 }
 
 /** Every `thread_items` list anywhere in `data`, in document order; undefined when there is none. */

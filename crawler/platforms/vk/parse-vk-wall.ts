@@ -1,7 +1,8 @@
 import type { CheerioAPI, Cheerio } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
-import { PermanentError } from '../../../core/errors.js';
 import type { CollectedMedia, CollectedPost } from '../../platform-adapter.js';
+import { newestFirst } from '../newest-first.js';
+import type { UnreadablePost } from '../readable-posts.js';
 import { parseVkDate } from './parse-vk-date.js';
 
 /** Where a wall page came from, for resolving its links and naming it in errors. */
@@ -17,8 +18,10 @@ export interface VkWallSource {
 }
 
 export interface VkWall {
-  /** Newest first. */
+  /** Newest first; a post whose date cannot be read has an empty `publishedAt` and comes first. */
   posts: CollectedPost[];
+  /** Posts left out because their id (`owner_post`) could not be read. */
+  unreadable: UnreadablePost[];
   /** `?offset=` of the next (older) page, absent on the last page. */
   nextOffset?: number;
   /** True when the page has a wall (possibly empty); false when it has no wall markup at all. */
@@ -34,8 +37,8 @@ const BREAK = '\uE000';
 /**
  * Reads the posts of a VK wall page (desktop or m.vk.com markup), newest first. Times come from
  * the `time` attribute (unix seconds, exact) and else from the printed date in Moscow time
- * (minute precision); a post with neither, or with a malformed id, throws PermanentError, as the
- * page is then truncated or VK changed its markup.
+ * (minute precision); a post with neither keeps an empty `publishedAt` (collectPosts skips and
+ * counts it), and a post with a malformed id is left out and listed in `unreadable`.
  */
 export function parseVkWall($: CheerioAPI, source: VkWallSource): VkWall {
   const elements = $('div.post, div._post, div.wall_item')
@@ -45,32 +48,29 @@ export function parseVkWall($: CheerioAPI, source: VkWallSource): VkWall {
       return !post.hasClass('reply') && post.parents('.replies, .wall_replies, .copy_quote, .copy_history').length === 0;
     })
     .toArray();
-  const posts = elements.map((element) => readPost($, $(element), source));
+  const posts: CollectedPost[] = [];
+  const unreadable: UnreadablePost[] = [];
+  for (const element of elements) {
+    const post = readPost($, $(element), source);
+    if ('reason' in post) unreadable.push(post);
+    else posts.push(post);
+  }
   // A pinned post sits on top whatever its age; the feed contract is newest first.
-  posts.sort((left, right) => right.publishedAt.localeCompare(left.publishedAt));
+  posts.sort(newestFirst);
 
-  const hasWall = posts.length > 0 || $('#page_wall_posts, .wall_posts, #page_no_wall, .no_posts, .wall_empty').length > 0;
-  const nextOffset = findNextOffset($, source.offset) ?? (posts.length >= VK_PAGE_SIZE ? source.offset + posts.length : undefined);
-  return { posts, hasWall, ...(nextOffset === undefined ? {} : { nextOffset }) };
+  const hasWall = posts.length > 0 || unreadable.length > 0 || $('#page_wall_posts, .wall_posts, #page_no_wall, .no_posts, .wall_empty').length > 0;
+  const nextOffset = findNextOffset($, source.offset) ?? (elements.length >= VK_PAGE_SIZE ? source.offset + elements.length : undefined);
+  return { posts, unreadable, hasWall, ...(nextOffset === undefined ? {} : { nextOffset }) };
 }
 
-function readPost($: CheerioAPI, post: Cheerio<Element>, source: VkWallSource): CollectedPost {
+function readPost($: CheerioAPI, post: Cheerio<Element>, source: VkWallSource): CollectedPost | UnreadablePost {
   const externalId = (post.attr('data-post-id') ?? post.attr('id')?.replace(/^post/u, '') ?? '').trim();
-  if (!POST_ID.test(externalId)) {
-    throw new PermanentError(
-      `vk wall of ${source.handle} (offset ${source.offset}): a post has id ${JSON.stringify(externalId)}, not owner_post; the page is truncated or VK changed its markup`,
-    );
-  }
+  if (!POST_ID.test(externalId)) return { reason: 'a post without an owner_post id' };
   const own = (selector: string) => post.find(selector).filter((_, element) => $(element).parents('.copy_quote, .copy_history, .replies').length === 0);
 
   const dateElement = own('.rel_date, .post_date time, .wi_date').first();
   const unixSeconds = Number(dateElement.attr('time') ?? dateElement.attr('data-time') ?? Number.NaN);
   const publishedAt = Number.isFinite(unixSeconds) && unixSeconds > 0 ? new Date(unixSeconds * 1_000) : parseVkDate(dateElement.text(), source.now);
-  if (publishedAt === undefined) {
-    throw new PermanentError(
-      `vk wall of ${source.handle}: post ${externalId} has no readable date (${JSON.stringify(dateElement.text().trim())}); the page is truncated or VK changed its markup`,
-    );
-  }
 
   const quote = post.find('.copy_quote, .copy_history').first();
   const isRepost = quote.length > 0;
@@ -83,7 +83,7 @@ function readPost($: CheerioAPI, post: Cheerio<Element>, source: VkWallSource): 
     externalId,
     permalink: link === undefined ? `${source.baseUrl}/wall${externalId}` : new URL(link, source.pageUrl).href,
     author: author === '' ? source.handle : author,
-    publishedAt: publishedAt.toISOString(),
+    publishedAt: publishedAt === undefined ? '' : publishedAt.toISOString(),
     text: texts.filter((text) => text !== '').join('\n\n'),
     isRepost,
     media: readMedia($, post, source.pageUrl),

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotFoundError, PermanentError, PlatformBlockedError, TransientError } from '../../../core/errors.js';
+import { InputValidationError, NotFoundError, PermanentError, PlatformBlockedError, TransientError } from '../../../core/errors.js';
 import { generateFixtureNetwork } from '../../../test/fixture-platform/fixture-network.js';
 import { startFixtureServer, type FixtureServer } from '../../../test/fixture-platform/fixture-server.js';
 import { VK_NOTICE_PAGES, vkFixture } from '../../../test/fixture-platform/platforms/vk-fixture.js';
 import { plainAdapterContext } from '../../../test/support/plain-adapter-context.js';
 import { launchPlainBrowserTabs } from '../../../test/support/plain-browser-tabs.js';
 import type { BrowserTabs, CollectedPost, FeedPage } from '../../platform-adapter.js';
+import { loadHtml } from '../../load-html.js';
+import { parseVkWall } from './parse-vk-wall.js';
 import { vkAdapter, vkPageName } from './vk-adapter.js';
 
 const network = generateFixtureNetwork({ accounts: 2, postsPerAccount: 25, handles: ['acme', 'bob'], imageShare: 0.5, repostShare: 0.25, seed: 5 });
@@ -140,7 +142,7 @@ describe('vkAdapter against the fixture', () => {
     const error = await failure(fetchWall('acme'));
     expect(error).toBeInstanceOf(PermanentError);
     expect(error).not.toBeInstanceOf(PlatformBlockedError);
-    expect((error as Error).message).toMatch(/^vk /u);
+    expect((error as Error).message).toMatch(/^vk: none of the 1 posts on the wall of acme \(offset 0\) could be read/u);
   });
 
   it('throws TransientError on 429 (with Retry-After) and on 500', async () => {
@@ -167,8 +169,27 @@ describe('vkPageName', () => {
     expect(vkPageName('https://vk.com/wall-123_456')).toBe('club123');
   });
 
-  it('refuses a handle that is no VK page name', () => {
-    expect(() => vkPageName('acme corp')).toThrow(PermanentError);
-    expect(() => vkPageName('../admin')).toThrow(PermanentError);
+  it('refuses a handle that is no VK page name as InputValidationError on the handle, never a TypeError', () => {
+    for (const handle of ['acme corp', '../admin', 'https://vk com/durov', 'https://[::1/acme', 'https://vk.com/']) {
+      expect(() => vkPageName(handle), handle).toThrow(InputValidationError);
+    }
+    expect(() => vkPageName('acme corp')).toThrow(/handle: "acme corp" is not a VK page name/u);
+  });
+});
+
+describe('parseVkWall with posts it cannot read', () => {
+  const wall = (posts: string) => `<html><body><div id="page_wall_posts">${posts}</div></body></html>`;
+  const post = (id: string, date: string) =>
+    `<div class="post" id="post${id}"><div class="post_header_info"><a class="author">Acme</a><div class="post_date"><a class="post_link" href="/wall${id}"><span class="rel_date">${date}</span></a></div></div><div class="wall_post_text">Post ${id}</div></div>`;
+  const source = { pageUrl: 'https://vk.com/acme', baseUrl: 'https://vk.com', handle: 'acme', offset: 0, now: new Date('2026-11-20T12:00:00Z') };
+
+  it('keeps a post without a readable date undated and first, and leaves out a post without an owner_post id', () => {
+    const parsed = parseVkWall(loadHtml(wall(`${post('-1_3', '20 ноя 2026 в 10:00')}${post('-1_2', 'когда-то')}${post('junk', '19 ноя 2026 в 10:00')}`)), source);
+    expect(parsed.posts.map((each) => [each.externalId, each.publishedAt])).toEqual([
+      ['-1_2', ''],
+      ['-1_3', '2026-11-20T07:00:00.000Z'],
+    ]);
+    expect(parsed.unreadable).toEqual([{ reason: 'a post without an owner_post id' }]);
+    expect(parsed.hasWall).toBe(true);
   });
 });

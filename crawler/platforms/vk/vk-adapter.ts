@@ -1,18 +1,20 @@
 import { loadHtml } from '../../load-html.js';
 import { type CheerioAPI } from 'cheerio';
-import { TimeoutError, type HTTPResponse, type Page } from 'puppeteer-core';
-import { NotFoundError, OvershareError, PermanentError, PlatformBlockedError, TransientError } from '../../../core/errors.js';
+import { InputValidationError, NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
 import { detectBlockPage } from '../../browser/detect-block-page.js';
+import { openFeedPage } from '../../browser/open-feed-page.js';
+import { readPageHtml } from '../../browser/read-page-html.js';
 import type { FeedPage, PageRequest, PlatformAdapter } from '../../platform-adapter.js';
-import { serverWaitMs } from '../../server-wait-ms.js';
+import { readablePosts } from '../readable-posts.js';
 import { parseVkWall } from './parse-vk-wall.js';
 
 /**
  * VK community and profile walls, read in a browser tab: VK serves its public wall as
  * windows-1251 HTML to visitors who are not logged in, and Chromium decodes it. The page is parsed
- * with cheerio from the tab's DOM after the page's own scripts ran (`page.content()`), which keeps
- * the parsing typed and testable without a browser; the wall is in the HTML at DOMContentLoaded,
- * so nothing waits for selectors. Paging is VK's `?offset=N` (ten posts a page).
+ * with cheerio from the tab's DOM after the page's own scripts ran (`readPageHtml`, capped at
+ * CRAWL_MAX_PAGE_BYTES), which keeps the parsing typed and testable without a browser; the wall is
+ * in the HTML at DOMContentLoaded, so nothing waits for selectors. Paging is VK's `?offset=N` (ten
+ * posts a page).
  */
 
 // Names VK gives pages: `club123`, `public123`, `id123`, or a short name of letters, digits, `_` and `.`.
@@ -38,41 +40,52 @@ export const vkAdapter: PlatformAdapter = {
     const url = `${request.baseUrl}/${encodeURIComponent(name)}${offset === 0 ? '' : `?offset=${offset}`}`;
 
     return context.browser.withPage(async (page) => {
-      const response = await openPage(page, url, context.browser.navigationTimeoutMs);
+      // 401/403 are judged below: a redirect to the login page or a block page names the reason better.
+      const response = await openFeedPage(page, {
+        platform: 'vk',
+        url,
+        resource: 'vk account',
+        id: request.account.handle,
+        navigationTimeoutMs: context.browser.navigationTimeoutMs,
+        maxPageBytes: context.browser.maxPageBytes,
+        judgesRefusals: true,
+      });
       const status = response.status();
-      if (status === 404) throw new NotFoundError('vk account', request.account.handle);
-      if (status === 429 || status >= 500) {
-        throw new TransientError(`vk answered HTTP ${status} for ${url}; retry later`, { retryAfterMs: serverWaitMs(response.headers()) });
-      }
 
       const pageUrl = page.url();
       if (LOGIN_HOSTS.test(new URL(pageUrl).hostname) || new URL(pageUrl).pathname.split('/').at(-1) === 'login') {
         throw new PlatformBlockedError('vk', `VK redirected the wall of ${name} to its login page`);
       }
+      // Sized before anything reads the whole document, the block-page check included.
+      const html = await readPageHtml(page, context.browser.maxPageBytes, 'vk');
       const blockReason = await detectBlockPage(page);
       if (blockReason !== undefined) throw new PlatformBlockedError('vk', `VK showed ${blockReason} instead of the wall of ${name}`);
       if (status === 401 || status === 403) throw new PlatformBlockedError('vk', `VK refused the wall of ${name} with HTTP ${status}`);
 
-      const $ = loadHtml(await page.content());
+      const $ = loadHtml(html);
       // A login box over the wall asks for a login even when posts show behind it: never read past it.
       if ($('#box_layer input[type=password], #box_layer form[action*="login"], .UnauthActionBox, .unauth_wall').length > 0) {
         throw new PlatformBlockedError('vk', `VK covers the wall of ${name} with a login box`);
       }
       const wall = parseVkWall($, { pageUrl, baseUrl: request.baseUrl, handle: name, offset, now: new Date() });
-      if (wall.posts.length === 0) throwIfNotAWall($, wall.hasWall, name, request.account.handle);
-      if (status >= 400) throw new PermanentError(`vk answered HTTP ${status} for ${url}; check the account's handle and base URL`);
+      if (wall.posts.length === 0 && wall.unreadable.length === 0) throwIfNotAWall($, wall.hasWall, name, request.account.handle);
       if (!wall.hasWall) {
-        throw new PermanentError(`vk page ${url} has no wall: the page is truncated or VK changed its markup; the adapter needs updating`);
+        throw new PermanentError(`vk: the page of ${name} (offset ${offset}) has no wall: the page is truncated or VK changed its markup; the adapter needs updating`);
       }
-      return { posts: wall.posts, ...(wall.nextOffset === undefined ? {} : { nextPage: String(wall.nextOffset) }) };
+      const posts = readablePosts(wall, { platform: 'vk', where: `the wall of ${name} (offset ${offset})`, log: context.log });
+      return { posts, ...(wall.nextOffset === undefined ? {} : { nextPage: String(wall.nextOffset) }) };
     });
   },
 };
 
-/** The page name of a handle: `club123`, `id123`, a short name; `-123` means `club123`; a URL gives its first path segment. */
+/**
+ * The page name of a handle: `club123`, `id123`, a short name; `-123` means `club123`; a URL gives
+ * its first path segment. Throws InputValidationError on the account's `handle` for anything else.
+ */
 export function vkPageName(handle: string): string {
   let name = handle.trim();
   if (/^https?:\/\//iu.test(name)) {
+    if (!URL.canParse(name)) throw badHandle(handle);
     const url = new URL(name);
     name = url.pathname.split('/').find((segment) => segment !== '') ?? '';
     // A post or wall link (`wall-123_456`, `wall-123`) names its owner.
@@ -81,30 +94,20 @@ export function vkPageName(handle: string): string {
   }
   name = name.replace(/^@/u, '');
   if (/^-\d+$/u.test(name)) name = `club${name.slice(1)}`;
-  if (!PAGE_NAME.test(name)) {
-    throw new PermanentError(`vk handle ${JSON.stringify(handle)} is not a VK page name (club123, public123, id123, a short name) or a vk.com URL; fix the account`);
-  }
+  if (!PAGE_NAME.test(name)) throw badHandle(handle);
   return name;
+}
+
+function badHandle(handle: string): InputValidationError {
+  return new InputValidationError('account', [
+    { path: 'handle', message: `${JSON.stringify(handle)} is not a VK page name (club123, public123, id123, a short name) or a vk.com URL` },
+  ]);
 }
 
 function parseOffset(token: string | undefined): number {
   if (token === undefined) return 0;
   if (!/^\d{1,7}$/u.test(token)) throw new PermanentError(`vk page token ${JSON.stringify(token)} is not an offset; start the scan from the newest page`);
   return Number(token);
-}
-
-/** Navigates and returns the main response; a timeout or network failure is transient. */
-async function openPage(page: Page, url: string, timeoutMs: number): Promise<HTTPResponse> {
-  let response: HTTPResponse | null;
-  try {
-    response = await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
-  } catch (error) {
-    if (error instanceof OvershareError) throw error;
-    const what = error instanceof TimeoutError ? `did not load within ${timeoutMs} ms` : 'failed to load';
-    throw new TransientError(`vk page ${url} ${what}; retry later`, { cause: error });
-  }
-  if (response === null) throw new PermanentError(`vk page ${url} gave the browser no response; the adapter needs updating`);
-  return response;
 }
 
 /** VK's notices (blocked, closed, deleted) and login forms on a page without posts; an empty wall passes. */

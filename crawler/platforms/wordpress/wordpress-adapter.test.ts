@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
 import { generateFixtureNetwork, type FixturePost } from '../../../test/fixture-platform/fixture-network.js';
@@ -7,7 +10,8 @@ import { plainAdapterContext } from '../../../test/support/plain-adapter-context
 import type { AccountCursor, CollectedPost, FeedPage } from '../../platform-adapter.js';
 import { collectPosts } from '../../collect-posts.js';
 import { wordpressAdapter } from './wordpress-adapter.js';
-import { wordpressPostSchema, wordpressPostToCollected } from './wordpress-post-to-collected.js';
+import { capturingLogger } from '../../../test/support/capturing-logger.js';
+import { wordpressPostId, wordpressPostSchema, wordpressPostToCollected } from './wordpress-post-to-collected.js';
 
 const network = generateFixtureNetwork({ accounts: 1, postsPerAccount: 45, imageShare: 0.6, repostShare: 0.15, handles: ['acme'] });
 const published = network.accounts.get('acme')!.posts.filter((post) => !post.isRepost);
@@ -37,12 +41,14 @@ const collectAll = async (handle: string): Promise<{ posts: CollectedPost[]; pag
 
 const site = (variant = ''): string => `${server.baseUrl('wordpress')}${variant}/acme`;
 const mediaUrl = (id: string): string => `${server.origin}/media/${id}.jpg`;
+/** The id the adapter gives post `id` of the fixture site `variant`: host and path, then the post id. */
+const idOn = (variant: string, id: number): string => `${new URL(site(variant)).host}/wordpress${variant}/acme#${id}`;
 
 describe('wordpressAdapter against the fixture sites', () => {
   it('reads every post through the REST API, 20 a page, newest first, with ids, times, text and permalinks', async () => {
     const { posts, pages } = await collectAll(site());
     expect(pages).toBe(Math.ceil(published.length / 20));
-    expect(posts.map((post) => post.externalId)).toEqual(published.map((post) => String(post.id)));
+    expect(posts.map((post) => post.externalId)).toEqual(published.map((post) => idOn('', post.id)));
     expect(posts.map((post) => post.publishedAt)).toEqual(published.map((post) => post.publishedAt.toISOString()));
     expect(posts.map((post) => post.text)).toEqual(published.map((post) => post.text));
     expect(posts.every((post) => post.permalink.startsWith(`${site()}/2026/`) && post.author === 'Fixture acme' && !post.isRepost)).toBe(true);
@@ -52,7 +58,7 @@ describe('wordpressAdapter against the fixture sites', () => {
   it('takes the featured image with its alt text first, then the images of the content', async () => {
     const { posts } = await collectAll(site());
     const withTwo = published.find((post) => post.images.length === 2)!;
-    expect(posts.find((post) => post.externalId === String(withTwo.id))?.media).toEqual([
+    expect(posts.find((post) => post.externalId === idOn('', withTwo.id))?.media).toEqual([
       { url: mediaUrl(withTwo.images[0]!.id), kind: 'image', alt: withTwo.images[0]!.alt },
       { url: mediaUrl(withTwo.images[1]!.id), kind: 'image' },
     ]);
@@ -60,19 +66,21 @@ describe('wordpressAdapter against the fixture sites', () => {
 
   it('asks by ?rest_route= where /wp-json/ is 404 (no pretty permalinks)', async () => {
     const { posts } = await collectAll(site('/plain-permalinks'));
-    expect(posts.map((post) => post.externalId)).toEqual(published.map((post) => String(post.id)));
+    expect(posts.map((post) => post.externalId)).toEqual(published.map((post) => idOn('/plain-permalinks', post.id)));
     expect(posts[0]?.permalink).toBe(`${site('/plain-permalinks')}/?p=${published[0]!.id}`);
   });
 
   it('falls back to the RSS feed, page by page, where the REST API is closed, with the same ids and texts', async () => {
     const { posts, pages } = await collectAll(site('/rest-disabled'));
     expect(pages).toBeGreaterThan(1);
+    // The id the REST API would give on that site: the `?p=` of the guid under the site's host and path.
     expect(posts.map((post) => [post.externalId, post.publishedAt, post.text])).toEqual(
-      published.map((post) => [String(post.id), post.publishedAt.toISOString(), post.text]),
+      published.map((post) => [wordpressPostId(site('/rest-disabled'), post.id), post.publishedAt.toISOString(), post.text]),
     );
+    expect(posts.map((post) => post.externalId)).toEqual(published.map((post) => idOn('/rest-disabled', post.id)));
     // WordPress's own feed leaves the featured image out: only the content's images remain.
     const withTwo = published.find((post) => post.images.length === 2)!;
-    expect(posts.find((post) => post.externalId === String(withTwo.id))?.media).toEqual([{ url: mediaUrl(withTwo.images[1]!.id), kind: 'image' }]);
+    expect(posts.find((post) => post.externalId === idOn('/rest-disabled', withTwo.id))?.media).toEqual([{ url: mediaUrl(withTwo.images[1]!.id), kind: 'image' }]);
     expect(server.requests.some((request) => request.path.includes('/feed/?paged=2'))).toBe(true);
   });
 
@@ -101,6 +109,53 @@ describe('wordpressAdapter against the fixture sites', () => {
     const first = await fetchPage(site('/rest-disabled'));
     server.setFault('wordpress', { kind: 'malformed', times: 1 });
     await expect(fetchPage(site('/rest-disabled'), first.nextPage)).rejects.toThrow(/^wordpress: .* is not valid RSS or Atom/u);
+  });
+});
+
+describe('wordpressAdapter with posts it cannot read', () => {
+  /** Serves `posts` as the REST answer of a site at 127.0.0.1 and reads its first page. */
+  const readAnswer = async (posts: unknown[]): Promise<{ page: FeedPage | undefined; error: unknown; lines: Array<Record<string, unknown>>; site: string }> => {
+    const answer = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'x-wp-totalpages': '1' });
+      response.end(JSON.stringify(posts));
+    });
+    answer.listen(0, '127.0.0.1');
+    await once(answer, 'listening');
+    const site = `http://127.0.0.1:${(answer.address() as AddressInfo).port}/blog`;
+    const { log, lines } = capturingLogger('warn');
+    try {
+      const page = await wordpressAdapter.fetchPage({ account: { platform: 'wordpress', handle: site }, baseUrl: '', pageToken: undefined }, { ...plainAdapterContext(), log });
+      return { page, error: undefined, lines, site };
+    } catch (error) {
+      return { page: undefined, error, lines, site };
+    } finally {
+      answer.close();
+    }
+  };
+  const SECRET = 'Revenue up 40% before the announcement';
+  // WORDPRESS_POST is defined further down: read it when a test runs.
+  const post = (changes: Record<string, unknown>) => ({ ...WORDPRESS_POST, id: 7, date_gmt: '2025-06-04T09:15:00', content: { rendered: `<p>${SECRET}</p>` }, ...changes });
+
+  it('skips a post of an unexpected shape with a warning naming its id, never its text, and keeps the rest', async () => {
+    const { page, lines, site } = await readAnswer([post({}), post({ id: 8, link: 42 })]);
+    expect(page?.posts.map((post) => post.externalId)).toEqual([wordpressPostId(site, 7)]);
+    const warning = lines.find((line) => line.msg === 'skipped a post that could not be read');
+    expect(warning).toMatchObject({ platform: 'wordpress', externalId: wordpressPostId(site, 8) });
+    expect(JSON.stringify(lines)).not.toContain('Revenue');
+  });
+
+  it('returns a post with an unreadable date undated, for collectPosts to skip and count', async () => {
+    const { page } = await readAnswer([post({}), post({ id: 9, date_gmt: 'soon', date: null })]);
+    expect(page?.posts.map((post) => [post.externalId.replace(/^.*#/u, ''), post.publishedAt])).toEqual([
+      ['9', ''],
+      ['7', '2025-06-04T09:15:00.000Z'],
+    ]);
+  });
+
+  it('fails the page with a PermanentError naming wordpress when no post on it can be read', async () => {
+    const { error } = await readAnswer([post({ link: 42 }), post({ id: 9, date_gmt: 'soon', date: null })]);
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as Error).message).toMatch(/^wordpress: none of the 2 posts on http:\/\/127\.0\.0\.1:\d+\/blog\/wp-json\/wp\/v2\/posts could be read/u);
   });
 });
 
@@ -160,7 +215,7 @@ describe('wordpressAdapter on a rescan', () => {
 
   it('asks 14 hours early while it does not know the site’s UTC offset', async () => {
     const newest = rescanNetwork.accounts.get('delta')!.posts[0]!;
-    const cursor = { externalId: String(newest.id), publishedAt: newest.publishedAt.toISOString() };
+    const cursor = { externalId: wordpressPostId(siteOf('/plain-permalinks'), newest.id), publishedAt: newest.publishedAt.toISOString() };
     const added = rescanNetwork.publish('delta', 2);
     const { sent, result } = await requestsOf(() => collect(cursor, '/plain-permalinks'));
     const after = localTime(newest.publishedAt.getTime() - 14 * HOUR_MS);
@@ -241,13 +296,21 @@ const WORDPRESS_POST = {
   },
 };
 
+describe('wordpressPostId', () => {
+  it('puts the site host and path before the post id, so two sites never share an id', () => {
+    expect(wordpressPostId('https://news.example', 42)).toBe('news.example#42');
+    expect(wordpressPostId('https://blogs.example:8443/news', '42')).toBe('blogs.example:8443/news#42');
+    expect(wordpressPostId('https://other.example', 42)).not.toBe(wordpressPostId('https://news.example', 42));
+  });
+});
+
 describe('wordpressPostToCollected', () => {
   const post = wordpressPostToCollected(wordpressPostSchema.parse(WORDPRESS_POST), 'https://news.example', 'news.example');
 
   it('reads id, UTC time from date_gmt, permalink and the embedded author', () => {
     expect(post).toMatchObject({
       platform: 'wordpress',
-      externalId: '4312',
+      externalId: 'news.example#4312',
       publishedAt: '2025-06-03T09:15:00.000Z',
       permalink: 'https://news.example/2025/06/03/inside-the-new-lab/',
       author: 'Jane Doe',

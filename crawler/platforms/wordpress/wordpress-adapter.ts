@@ -1,11 +1,14 @@
 import { z } from 'zod';
+import { redactUrl } from '../../../core/config.js';
 import { NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
 import type { AccountCursor, AdapterContext, FeedPage, PageRequest, PlatformAdapter, TextResponse } from '../../platform-adapter.js';
-import { BoundedMap } from '../rss/bounded-map.js';
+import { BoundedMap } from '../../bounded-map.js';
 import { parseFeed, sniffFeedFormat } from '../rss/parse-feed.js';
 import { readFeed } from '../rss/read-feed.js';
 import { siteAddress } from '../rss/site-address.js';
-import { wordpressPostSchema, wordpressPostToCollected, type WordpressPost } from './wordpress-post-to-collected.js';
+import { newestFirst } from '../newest-first.js';
+import { readablePosts, type UnreadablePost } from '../readable-posts.js';
+import { wordpressPostId, wordpressPostSchema, wordpressPostToCollected, type WordpressPost } from './wordpress-post-to-collected.js';
 
 /**
  * WordPress sites through the REST API, `/wp-json/wp/v2/posts` (or `/?rest_route=/wp/v2/posts`
@@ -44,7 +47,6 @@ const tokenSchema = z.object({
 });
 type Token = z.infer<typeof tokenSchema>;
 
-const postsSchema = z.array(wordpressPostSchema);
 const restErrorSchema = z.object({ code: z.string() });
 
 const isSuccess = (response: TextResponse): boolean => response.status >= 200 && response.status < 300;
@@ -96,43 +98,72 @@ const readToken = (token: string): Token => {
   }
 };
 
-/** The posts of a REST answer, and the token of the page after it when there is one. */
-const restPage = (response: TextResponse, site: string, route: 'rest' | 'rest-query', page: number, after: string | undefined): FeedPage => {
+/** Where one REST page was asked: the site, the route and page, and a rescan's `after` filter. */
+interface RestRequest {
+  site: string;
+  route: 'rest' | 'rest-query';
+  page: number;
+  after: string | undefined;
+}
+
+/**
+ * The posts of a REST answer, and the token of the page after it when there is one. A post of an
+ * unexpected shape is skipped with a warning; an answer that is not a list, or whose posts are all
+ * unreadable, is a PermanentError.
+ */
+const restPage = (response: TextResponse, request: RestRequest, context: AdapterContext): FeedPage => {
+  const { site, route, page, after } = request;
   let body: unknown;
   try {
     body = JSON.parse(response.text);
   } catch (error) {
-    throw new PermanentError(`wordpress: ${response.url} answered a post list that is not valid JSON; check that ${site} is a WordPress site`, { cause: error });
-  }
-  const parsed = postsSchema.safeParse(body);
-  if (!parsed.success) {
-    throw new PermanentError(`wordpress: ${response.url} answered posts in an unexpected shape (${parsed.error.issues[0]?.message ?? 'invalid'})`, {
-      cause: parsed.error,
+    throw new PermanentError(`wordpress: ${redactUrl(response.url)} answered a post list that is not valid JSON; check that ${site} is a WordPress site`, {
+      cause: error,
     });
   }
-  learnOffset(site, parsed.data[0]);
+  if (!Array.isArray(body)) {
+    throw new PermanentError(`wordpress: ${redactUrl(response.url)} answered something other than a list of posts; check that ${site} is a WordPress site`);
+  }
+  const items: unknown[] = body;
+  const read: WordpressPost[] = [];
+  const unreadable: UnreadablePost[] = [];
+  for (const item of items) {
+    const parsed = wordpressPostSchema.safeParse(item);
+    if (parsed.success) {
+      read.push(parsed.data);
+      continue;
+    }
+    const issue = parsed.error.issues[0];
+    const id = wordpressPostSchema.shape.id.safeParse(isRecord(item) ? item.id : undefined);
+    unreadable.push({
+      ...(id.success ? { externalId: wordpressPostId(site, id.data) } : {}),
+      reason: `unexpected post shape at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`,
+    });
+  }
+  learnOffset(site, read[0]);
   const host = new URL(site).host;
-  const posts = parsed.data
-    .map((post) => wordpressPostToCollected(post, site, host))
-    .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
+  const converted = read.map((post) => wordpressPostToCollected(post, site, host));
+  const posts = readablePosts({ posts: converted, unreadable }, { platform: 'wordpress', where: response.url, log: context.log }).sort(newestFirst);
   const totalPages = Number.parseInt(response.headers['x-wp-totalpages'] ?? '', 10);
-  const hasMore = Number.isNaN(totalPages) ? parsed.data.length >= PAGE_SIZE : page < totalPages;
-  return hasMore && posts.length > 0 ? { posts, nextPage: tokenFor({ route, page: page + 1, ...(after === undefined ? {} : { after }) }) } : { posts };
+  const hasMore = Number.isNaN(totalPages) ? items.length >= PAGE_SIZE : page < totalPages;
+  return hasMore && items.length > 0 ? { posts, nextPage: tokenFor({ route, page: page + 1, ...(after === undefined ? {} : { after }) }) } : { posts };
 };
 
-/** One page of the site's RSS feed; ids are the post ids in the guids (`?p=123`), as the REST API gives them. */
-const feedPage = (response: TextResponse, route: 'feed' | 'feed-query', page: number, firstPageSize: number | undefined): FeedPage => {
-  const posts = parseFeed(response.text, response.url, 'wordpress').map((post) => ({
-    ...post,
-    externalId: /[?&]p=(\d+)/u.exec(post.externalId)?.[1] ?? post.externalId,
-  }));
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** One page of the site's RSS feed; ids are the post ids in the guids (`?p=123`) as `wordpressPostId` makes them, as the REST API gives them. */
+const feedPage = (response: TextResponse, site: string, route: 'feed' | 'feed-query', page: number, firstPageSize: number | undefined): FeedPage => {
+  const posts = parseFeed(response.text, response.url, 'wordpress').map((post) => {
+    const postId = /[?&]p=(\d+)/u.exec(post.externalId)?.[1];
+    return { ...post, externalId: postId === undefined ? post.externalId : wordpressPostId(site, postId) };
+  });
   const pageSize = firstPageSize ?? posts.length;
   const hasMore = posts.length > 0 && posts.length >= pageSize;
   return hasMore ? { posts, nextPage: tokenFor({ route, page: page + 1, feedPageSize: pageSize }) } : { posts };
 };
 
 const blocked = (site: string, feed: TextResponse): PlatformBlockedError =>
-  new PlatformBlockedError('wordpress', `${site} refuses anonymous readers: its REST API is closed and its feed ${feed.url} answered HTTP ${feed.status}`);
+  new PlatformBlockedError('wordpress', `${site} refuses anonymous readers: its REST API is closed and its feed ${redactUrl(feed.url)} answered HTTP ${feed.status}`);
 
 const jsonOrUndefined = (text: string): unknown => {
   try {
@@ -148,10 +179,10 @@ const firstFeedPage = async (site: string, context: AdapterContext): Promise<Fee
     const response = await readFeed(feedUrl(site, route, 1), context);
     if (isRefused(response)) throw blocked(site, response);
     if (response.status === 404 || response.status === 410) continue;
-    if (!isSuccess(response)) throw new PermanentError(`wordpress: ${response.url} answered HTTP ${response.status}; check the site address`);
+    if (!isSuccess(response)) throw new PermanentError(`wordpress: ${redactUrl(response.url)} answered HTTP ${response.status}; check the site address`);
     // /feed/ on a site without pretty permalinks may be the home page: try the query form.
     if (sniffFeedFormat(response.text) === undefined) continue;
-    return feedPage(response, route, 1, undefined);
+    return feedPage(response, site, route, 1, undefined);
   }
   throw new NotFoundError('wordpress site', site, {
     cause: new PermanentError(`wordpress: ${site} answers neither the WordPress REST API nor a WordPress feed; check the site address`),
@@ -164,8 +195,8 @@ const laterPage = async (site: string, token: Token, context: AdapterContext): P
     // WordPress answers a page past the last with 404.
     if (response.status === 404) return { posts: [] };
     if (isRefused(response)) throw blocked(site, response);
-    if (!isSuccess(response)) throw new PermanentError(`wordpress: ${response.url} answered HTTP ${response.status}`);
-    return feedPage(response, token.route, token.page, token.feedPageSize);
+    if (!isSuccess(response)) throw new PermanentError(`wordpress: ${redactUrl(response.url)} answered HTTP ${response.status}`);
+    return feedPage(response, site, token.route, token.page, token.feedPageSize);
   }
   const response = await context.http.getText(restUrl(site, token.route, token.page, token.after), { accept: 'application/json' });
   if (response.status === 400 && isJson(response)) {
@@ -176,8 +207,8 @@ const laterPage = async (site: string, token: Token, context: AdapterContext): P
   if (isRefused(response)) {
     throw new PlatformBlockedError('wordpress', `${site} stopped answering its REST API to anonymous readers mid-scan (HTTP ${response.status}); the next scan reads its feed`);
   }
-  if (!isSuccess(response)) throw new PermanentError(`wordpress: ${response.url} answered HTTP ${response.status}`);
-  return restPage(response, site, token.route, token.page, token.after);
+  if (!isSuccess(response)) throw new PermanentError(`wordpress: ${redactUrl(response.url)} answered HTTP ${response.status}`);
+  return restPage(response, { site, route: token.route, page: token.page, after: token.after }, context);
 };
 
 /** The site's root URL without a trailing slash, query or fragment. */
@@ -199,7 +230,7 @@ export const wordpressAdapter: PlatformAdapter = {
     const after = afterFilter(site, request.cursor);
     for (const route of ['rest', 'rest-query'] as const) {
       const response = await context.http.getText(restUrl(site, route, 1, after), { accept: 'application/json' });
-      if (isSuccess(response) && isJson(response)) return restPage(response, site, route, 1, after);
+      if (isSuccess(response) && isJson(response)) return restPage(response, { site, route, page: 1, after }, context);
       if (isRefused(response)) break;
       // /wp-json/ 404s where pretty permalinks are off: ask by query. A 404 there too means no WordPress here.
       if (response.status === 404 || response.status === 410) {
@@ -208,7 +239,7 @@ export const wordpressAdapter: PlatformAdapter = {
       }
       // A page that is not JSON (a plugin's notice, a theme's page) means no REST API to read: the feed.
       if (isSuccess(response)) break;
-      throw new PermanentError(`wordpress: ${response.url} answered HTTP ${response.status}; check the site address`);
+      throw new PermanentError(`wordpress: ${redactUrl(response.url)} answered HTTP ${response.status}; check the site address`);
     }
     return firstFeedPage(site, context);
   },

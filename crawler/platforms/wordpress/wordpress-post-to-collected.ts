@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { PermanentError } from '../../../core/errors.js';
 import type { CollectedMedia, CollectedPost } from '../../platform-adapter.js';
 import { absoluteHttpUrl } from '../rss/absolute-http-url.js';
 import { htmlImages } from '../rss/html-images.js';
@@ -47,18 +46,26 @@ const featuredMedia = (item: z.infer<typeof embeddedMediaSchema>, base: string):
 };
 
 /**
- * A WordPress post as a collected post: id is the post id, time its `date_gmt` (UTC; `date` when a
- * server leaves it out), text the title then the content (the excerpt when the content is hidden),
- * media the featured image then the content's `<img>`, each URL once. Throws PermanentError for an
- * unreadable date.
+ * The externalId of post `id` of the WordPress site at `siteUrl` (its root, no trailing slash):
+ * `host/path#id`, e.g. `blog.example/news#42`. Post ids count from 1 on every site, and the store
+ * keeps one post per id across all accounts of a platform, so the site is part of the id. The REST
+ * API and the feed fallback (`?p=42` in the guid) give the same id for the same post.
+ */
+export function wordpressPostId(siteUrl: string, id: number | string): string {
+  const site = new URL(siteUrl);
+  return `${site.host}${site.pathname.replace(/\/+$/u, '')}#${id}`;
+}
+
+/**
+ * A WordPress post as a collected post: id is `wordpressPostId` of the post id, time its `date_gmt`
+ * (UTC; `date` when a server leaves it out), text the title then the content (the excerpt when
+ * the content is hidden), media the featured image then the content's `<img>`, each URL once. An
+ * unreadable date leaves `publishedAt` empty, so `collectPosts` skips and counts the post.
  */
 export function wordpressPostToCollected(post: WordpressPost, siteUrl: string, fallbackAuthor: string): CollectedPost {
   // date_gmt has no zone designator; it is UTC by definition.
   const rawDate = post.date_gmt ?? post.date ?? '';
-  const publishedMs = Date.parse(/(?:Z|[+-]\d{2}:?\d{2})$/u.test(rawDate) ? rawDate : `${rawDate}Z`);
-  if (Number.isNaN(publishedMs)) {
-    throw new PermanentError(`wordpress: post ${post.id} of ${siteUrl} has date ${JSON.stringify(rawDate)}, not an ISO 8601 time`);
-  }
+  const publishedMs = rawDate === '' ? Number.NaN : Date.parse(/(?:Z|[+-]\d{2}:?\d{2})$/u.test(rawDate) ? rawDate : `${rawDate}Z`);
   const permalink = absoluteHttpUrl(post.link, siteUrl) ?? siteUrl;
   const contentHtml = post.content?.rendered ?? '';
   const body = htmlToText(contentHtml) || htmlToText(post.excerpt?.rendered ?? '');
@@ -75,10 +82,10 @@ export function wordpressPostToCollected(post: WordpressPost, siteUrl: string, f
   }
   return {
     platform: 'wordpress',
-    externalId: String(post.id),
+    externalId: wordpressPostId(siteUrl, post.id),
     permalink,
     author: post._embedded?.author?.[0]?.name?.trim() || fallbackAuthor,
-    publishedAt: new Date(publishedMs).toISOString(),
+    publishedAt: Number.isNaN(publishedMs) ? '' : new Date(publishedMs).toISOString(),
     text: postText(htmlToText(post.title?.rendered ?? ''), body),
     isRepost: false,
     media,

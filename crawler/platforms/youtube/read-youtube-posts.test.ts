@@ -75,12 +75,26 @@ describe('readYoutubePosts on a real ytInitialData excerpt', () => {
 
   it('returns no posts for a channel page whose selected tab is not Posts', () => {
     const home: unknown = JSON.parse(INITIAL_DATA_EXCERPT.replace('"title":"Posts","selected":true', '"title":"Posts"').replace('"title":"Home"', '"title":"Home","selected":true'));
-    expect(readYoutubePosts(home, source)).toEqual({ posts: [], hasFeed: false });
+    expect(readYoutubePosts(home, source)).toEqual({ posts: [], unreadable: [], hasFeed: false });
   });
 
-  it('throws PermanentError naming youtube for data without tabs or continuation items, and for a post without a time', () => {
+  it('throws PermanentError naming youtube for data without tabs or continuation items', () => {
     expect(() => readYoutubePosts({ responseContext: {} }, source)).toThrow(PermanentError);
+    expect(() => readYoutubePosts({ responseContext: {} }, source)).toThrow(/^youtube data for @acmecorp has neither channel tabs nor continuation items/u);
+  });
+
+  it('leaves a post whose time it cannot read undated, and keeps the others dated', () => {
     const timeless: unknown = JSON.parse(INITIAL_DATA_EXCERPT.replace('"publishedTimeText":{"runs":[{"text":"1 year ago"}]}', '"publishedTimeText":{"runs":[{"text":"vor 1 Jahr"}]}'));
-    expect(() => readYoutubePosts(timeless, source)).toThrow(/^youtube post UgkxUG9sbC1wb3N0LTAwMDAwMDAwMDAwMDAw/u);
+    const page = readYoutubePosts(timeless, source);
+    expect(page.posts.find((post) => post.externalId === 'UgkxUG9sbC1wb3N0LTAwMDAwMDAwMDAwMDAw')?.publishedAt).toBe('');
+    expect(page.posts.filter((post) => post.publishedAt !== '').length).toBe(page.posts.length - 1);
+  });
+
+  it('leaves out a renderer of an unexpected shape, naming its post id', () => {
+    const shapeless: unknown = JSON.parse(INITIAL_DATA_EXCERPT.replace('"publishedTimeText":{"runs":[{"text":"1 year ago"}]}', '"publishedTimeText":42'));
+    const page = readYoutubePosts(shapeless, source);
+    expect(page.posts.map((post) => post.externalId)).not.toContain('UgkxUG9sbC1wb3N0LTAwMDAwMDAwMDAwMDAw');
+    expect(page.posts.length).toBeGreaterThan(0);
+    expect(page.unreadable).toEqual([{ externalId: 'UgkxUG9sbC1wb3N0LTAwMDAwMDAwMDAwMDAw', reason: expect.stringMatching(/^a post renderer of an unexpected shape \(publishedTimeText: /u) as unknown }]);
   });
 });

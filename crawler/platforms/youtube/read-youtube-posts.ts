@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PermanentError } from '../../../core/errors.js';
 import type { CollectedMedia, CollectedPost } from '../../platform-adapter.js';
+import type { UnreadablePost } from '../readable-posts.js';
 import { parseYoutubeRelativeTime } from './parse-youtube-relative-time.js';
 
 /** Where the data came from, for links and error messages. */
@@ -21,8 +22,10 @@ export interface YoutubeContinuation {
 }
 
 export interface YoutubePosts {
-  /** Newest first. */
+  /** Newest first; a post whose time cannot be read keeps an empty `publishedAt` (collectPosts skips and counts it). */
   posts: CollectedPost[];
+  /** Renderers of an unexpected shape, left out of `posts`. */
+  unreadable: UnreadablePost[];
   continuation?: YoutubeContinuation;
   /** False when the channel page has tabs but no posts tab selected (a channel without posts). */
   hasFeed: boolean;
@@ -76,11 +79,12 @@ interface FoundItem {
  * Reads the posts of a channel's posts tab from `ytInitialData`, or of a continuation response
  * (`onResponseReceivedActions`), newest first, finding the renderers wherever they are nested.
  * Times are estimates from YouTube's relative text (see parseYoutubeRelativeTime). A renderer of
- * an unexpected shape throws PermanentError naming youtube: YouTube changed its data.
+ * an unexpected shape is left out and listed in `unreadable`; data with no feed at all throws
+ * PermanentError naming youtube: YouTube changed its data.
  */
 export function readYoutubePosts(data: unknown, source: YoutubeSource): YoutubePosts {
   const feed = feedRoot(data);
-  if (feed === 'no-posts-tab') return { posts: [], hasFeed: false };
+  if (feed === 'no-posts-tab') return { posts: [], unreadable: [], hasFeed: false };
   if (feed === undefined) {
     throw new PermanentError(
       `youtube data for ${source.handle} has neither channel tabs nor continuation items; YouTube changed its data and the adapter needs updating`,
@@ -103,8 +107,14 @@ export function readYoutubePosts(data: unknown, source: YoutubeSource): YoutubeP
     return true;
   });
 
-  const posts = items.map((item) => (item.kind === 'backstage' ? readBackstagePost(item.value, source) : readSharedPost(item.value, source)));
-  return { posts, hasFeed: true, ...(continuation === undefined ? {} : { continuation }) };
+  const posts: CollectedPost[] = [];
+  const unreadable: UnreadablePost[] = [];
+  for (const item of items) {
+    const post = item.kind === 'backstage' ? readBackstagePost(item.value, source) : readSharedPost(item.value, source);
+    if ('reason' in post) unreadable.push(post);
+    else posts.push(post);
+  }
+  return { posts, unreadable, hasFeed: true, ...(continuation === undefined ? {} : { continuation }) };
 }
 
 /** The selected posts tab of a channel page, or the actions of a continuation response; undefined when there is neither. */
@@ -127,27 +137,29 @@ function feedRoot(data: unknown): unknown {
   return isPostsTab ? (selected.content ?? []) : 'no-posts-tab';
 }
 
-function readBackstagePost(value: unknown, source: YoutubeSource, repostedBy?: { id: string; author: string; at: string; text: string }): CollectedPost {
-  const post = parse(backstagePostSchema, value, source);
+function readBackstagePost(value: unknown, source: YoutubeSource, repostedBy?: { id: string; author: string; at: string; text: string }): CollectedPost | UnreadablePost {
+  const post = parse(backstagePostSchema, value);
+  if ('reason' in post) return repostedBy === undefined ? post : { externalId: repostedBy.id, reason: `its original post: ${post.reason}` };
   const text = runsText(post.contentText);
   return {
     platform: 'youtube',
     externalId: repostedBy?.id ?? post.postId,
     permalink: `${source.baseUrl}/post/${encodeURIComponent(repostedBy?.id ?? post.postId)}`,
     author: repostedBy?.author ?? (firstRun(post.authorText) || source.handle),
-    publishedAt: repostedBy?.at ?? publishedAt(post.publishedTimeText, post.postId, source),
+    publishedAt: repostedBy?.at ?? publishedAt(post.publishedTimeText, source),
     text: repostedBy === undefined ? text : [repostedBy.text, text].filter((part) => part !== '').join('\n\n'),
     isRepost: repostedBy !== undefined,
     media: readImages(post, source.pageUrl),
   };
 }
 
-function readSharedPost(value: unknown, source: YoutubeSource): CollectedPost {
-  const shared = parse(sharedPostSchema, value, source);
+function readSharedPost(value: unknown, source: YoutubeSource): CollectedPost | UnreadablePost {
+  const shared = parse(sharedPostSchema, value);
+  if ('reason' in shared) return shared;
   const repostedBy = {
     id: shared.postId,
     author: firstRun(shared.displayName) || source.handle,
-    at: publishedAt(shared.publishedTimeText, shared.postId, source),
+    at: publishedAt(shared.publishedTimeText, source),
     text: runsText(shared.content),
   };
   const original = shared.originalPost?.backstagePostRenderer;
@@ -181,26 +193,22 @@ function readImages(post: BackstagePost, pageUrl: string): CollectedMedia[] {
   });
 }
 
-function publishedAt(text: Runs, postId: string, source: YoutubeSource): string {
+/** The post's time estimated from "N units ago"; empty when it cannot be read (YouTube changed its format or ignored hl=en). */
+function publishedAt(text: Runs, source: YoutubeSource): string {
   const printed = text.simpleText ?? runsText(text);
-  const time = parseYoutubeRelativeTime(printed, source.now);
-  if (time === undefined) {
-    throw new PermanentError(
-      `youtube post ${postId} of ${source.handle}: cannot read its time ${JSON.stringify(printed)} (expected English "N units ago"); YouTube changed its format or ignored hl=en`,
-    );
-  }
-  return time.at.toISOString();
+  return parseYoutubeRelativeTime(printed, source.now)?.at.toISOString() ?? '';
 }
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, source: YoutubeSource): T {
+/** `value` read by `schema`, or why it could not be (the renderer's shape changed), with its postId when it has one. */
+function parse<T>(schema: z.ZodType<T>, value: unknown): T | UnreadablePost {
   const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new PermanentError(
-      `youtube posts of ${source.handle}: a post renderer has an unexpected shape (${issue === undefined ? 'unknown' : `${issue.path.join('.')}: ${issue.message}`}); YouTube changed its data and the adapter needs updating`,
-    );
-  }
-  return result.data;
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const id = z.object({ postId: z.string().min(1) }).safeParse(value);
+  return {
+    ...(id.success ? { externalId: id.data.postId } : {}),
+    reason: `a post renderer of an unexpected shape (${issue === undefined ? 'unknown' : `${issue.path.join('.')}: ${issue.message}`})`,
+  };
 }
 
 function runsText(runs: Runs | undefined): string {

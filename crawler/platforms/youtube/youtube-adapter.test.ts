@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotFoundError, PermanentError, PlatformBlockedError, TransientError } from '../../../core/errors.js';
+import { InputValidationError, NotFoundError, PermanentError, PlatformBlockedError, TransientError } from '../../../core/errors.js';
 import { generateFixtureNetwork } from '../../../test/fixture-platform/fixture-network.js';
 import { startFixtureServer, type FixtureServer } from '../../../test/fixture-platform/fixture-server.js';
 import { youtubeChannelId, youtubeFixture, youtubePostId } from '../../../test/fixture-platform/platforms/youtube-fixture.js';
@@ -138,7 +138,7 @@ describe('youtubeAdapter against the fixture', () => {
     const error = await failure(fetchChannel('@acme'));
     expect(error).toBeInstanceOf(PermanentError);
     expect(error).not.toBeInstanceOf(PlatformBlockedError);
-    expect((error as Error).message).toMatch(/^youtube .*ytInitialData/u);
+    expect((error as Error).message).toMatch(/^youtube: .*ytInitialData/u);
   });
 
   it('throws TransientError on 429 and 500', async () => {
@@ -166,8 +166,17 @@ describe('youtubeChannelPath', () => {
     expect(youtubeChannelPath('https://youtube.com/@acme.corp/posts')).toBe('/@acme.corp');
   });
 
-  it('refuses what names no channel', () => {
-    expect(() => youtubeChannelPath('https://www.youtube.com/watch?v=dQw4w9WgXcQ')).toThrow(PermanentError);
-    expect(() => youtubeChannelPath('acme/../admin')).toThrow(PermanentError);
+  it('refuses what names no channel as InputValidationError on the handle, never a TypeError or URIError', () => {
+    for (const handle of ['https://www.youtube.com/watch?v=dQw4w9WgXcQ', 'acme/../admin', 'https://www.youtube.com/@%E0%A4%A', 'https://exa mple.com/@x', 'https://[::1/@x']) {
+      const error: unknown = (() => {
+        try {
+          return youtubeChannelPath(handle);
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(error, handle).toBeInstanceOf(InputValidationError);
+      expect((error as InputValidationError).issues.map((issue) => issue.path)).toEqual(['handle']);
+    }
   });
 });

@@ -1,10 +1,14 @@
 import { loadHtml } from '../../load-html.js';
-import { TimeoutError, type HTTPResponse, type Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { z } from 'zod';
-import { NotFoundError, OvershareError, PermanentError, PlatformBlockedError, TransientError } from '../../../core/errors.js';
+import { redactUrl } from '../../../core/config.js';
+import { InputValidationError, PermanentError, PlatformBlockedError, TransientError } from '../../../core/errors.js';
 import { detectBlockPage } from '../../browser/detect-block-page.js';
-import type { FeedPage, PageRequest, PlatformAdapter } from '../../platform-adapter.js';
+import { openFeedPage } from '../../browser/open-feed-page.js';
+import { readPageHtml } from '../../browser/read-page-html.js';
+import type { AdapterContext, FeedPage, PageRequest, PlatformAdapter } from '../../platform-adapter.js';
 import { serverWaitMs } from '../../server-wait-ms.js';
+import { readablePosts } from '../readable-posts.js';
 import { readYoutubePosts, type YoutubeContinuation, type YoutubePosts } from './read-youtube-posts.js';
 
 /**
@@ -15,7 +19,8 @@ import { readYoutubePosts, type YoutubeContinuation, type YoutubePosts } from '.
  * the way YouTube's own page fetches them: POST {continuation} to /youtubei/v1/browse, from inside
  * the tab on the same origin, so the request takes the browser's guarded path. Each page, older
  * ones too, first loads the posts tab: the tab gives the origin, the InnerTube context and a fresh
- * check for consent and sign-in walls.
+ * check for consent and sign-in walls. Whatever leaves the tab (its HTML, `ytInitialData`, an
+ * answer for older posts) is capped at BrowserTabs.maxPageBytes.
  */
 
 // `UC` and 22 base64url characters.
@@ -43,22 +48,27 @@ export const youtubeAdapter: PlatformAdapter = {
     const source = { baseUrl: request.baseUrl, handle: request.account.handle, now: new Date() };
 
     return context.browser.withPage(async (page) => {
-      const response = await openPage(page, url, context.browser.navigationTimeoutMs);
+      // 401/403 are judged below: a consent or sign-in wall names the reason better.
+      const response = await openFeedPage(page, {
+        platform: 'youtube',
+        url,
+        resource: 'youtube channel',
+        id: request.account.handle,
+        navigationTimeoutMs: context.browser.navigationTimeoutMs,
+        maxPageBytes: context.browser.maxPageBytes,
+        judgesRefusals: true,
+      });
       const status = response.status();
-      if (status === 404) throw new NotFoundError('youtube channel', request.account.handle);
-      if (status === 429 || status >= 500) {
-        throw new TransientError(`youtube answered HTTP ${status} for ${url}; retry later`, { retryAfterMs: serverWaitMs(response.headers()) });
-      }
-      await throwIfWalled(page, channelPath);
+      const html = await readPageHtml(page, context.browser.maxPageBytes, 'youtube');
+      await throwIfWalled(page, html, channelPath);
       if (status === 401 || status === 403) throw new PlatformBlockedError('youtube', `YouTube refused ${channelPath} with HTTP ${status}`);
-      if (status >= 400) throw new PermanentError(`youtube answered HTTP ${status} for ${url}; check the channel's handle and base URL`);
 
       const pageUrl = page.url();
-      const result =
+      const data =
         continuation === undefined
-          ? readYoutubePosts(await readInitialData(page, url), { ...source, pageUrl })
-          : readYoutubePosts(await fetchContinuation(page, request.baseUrl, continuation), { ...source, pageUrl });
-      return toFeedPage(result);
+          ? await readInitialData(page, html, context.browser.maxPageBytes)
+          : await fetchContinuation(page, request.baseUrl, continuation, context.browser.maxPageBytes);
+      return toFeedPage(readYoutubePosts(data, { ...source, pageUrl }), channelPath, context);
     });
   },
 };
@@ -67,7 +77,11 @@ export const youtubeAdapter: PlatformAdapter = {
 export function youtubeChannelPath(handle: string): string {
   const value = handle.trim();
   if (/^https?:\/\//iu.test(value)) {
-    const segments = new URL(value).pathname.split('/').filter((segment) => segment !== '').map((segment) => decodeURIComponent(segment));
+    if (!URL.canParse(value)) throw badHandle(handle);
+    const segments = new URL(value).pathname
+      .split('/')
+      .filter((segment) => segment !== '')
+      .map((segment) => safeDecode(segment, handle));
     const [first = '', second = ''] = segments;
     if (first.startsWith('@')) return channelPath(first.slice(1), handle, '/@');
     if ((first === 'channel' || first === 'c' || first === 'user') && second !== '') {
@@ -85,8 +99,19 @@ function channelPath(name: string, handle: string, prefix: string): string {
   return `${prefix}${encodeURIComponent(name)}`;
 }
 
-function badHandle(handle: string): PermanentError {
-  return new PermanentError(`youtube handle ${JSON.stringify(handle)} is not @name, a UC… channel id or a youtube.com channel URL; fix the account`);
+function badHandle(handle: string): InputValidationError {
+  return new InputValidationError('account', [
+    { path: 'handle', message: `${JSON.stringify(handle)} is not a YouTube channel: give @name, a UC… channel id or a youtube.com channel URL` },
+  ]);
+}
+
+/** A path segment with its %-escapes decoded; a broken escape (`%E0%A4%A`) is a bad handle, not a URIError. */
+function safeDecode(segment: string, handle: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch (error) {
+    throw new InputValidationError('account', [{ path: 'handle', message: `${JSON.stringify(handle)} has a broken %-escape in its path` }], { cause: error });
+  }
 }
 
 function parseToken(token: string | undefined): YoutubeContinuation | undefined {
@@ -102,31 +127,18 @@ function parseToken(token: string | undefined): YoutubeContinuation | undefined 
   return { token: result.data.continuation, apiUrl: result.data.apiUrl };
 }
 
-function toFeedPage(result: YoutubePosts): FeedPage {
-  if (result.continuation === undefined || result.posts.length === 0) return { posts: result.posts };
-  return { posts: result.posts, nextPage: JSON.stringify({ continuation: result.continuation.token, apiUrl: result.continuation.apiUrl }) };
+function toFeedPage(result: YoutubePosts, channelPath: string, context: AdapterContext): FeedPage {
+  const posts = readablePosts(result, { platform: 'youtube', where: `the posts of ${channelPath}`, log: context.log });
+  if (result.continuation === undefined || result.posts.length + result.unreadable.length === 0) return { posts };
+  return { posts, nextPage: JSON.stringify({ continuation: result.continuation.token, apiUrl: result.continuation.apiUrl }) };
 }
 
-/** Navigates and returns the main response; a timeout or network failure is transient. */
-async function openPage(page: Page, url: string, timeoutMs: number): Promise<HTTPResponse> {
-  let response: HTTPResponse | null;
-  try {
-    response = await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
-  } catch (error) {
-    if (error instanceof OvershareError) throw error;
-    const what = error instanceof TimeoutError ? `did not load within ${timeoutMs} ms` : 'failed to load';
-    throw new TransientError(`youtube page ${url} ${what}; retry later`, { cause: error });
-  }
-  if (response === null) throw new PermanentError(`youtube page ${url} gave the browser no response; the adapter needs updating`);
-  return response;
-}
-
-/** Consent walls, sign-in interstitials and generic bot checks: reported, never clicked through. */
-async function throwIfWalled(page: Page, channelPath: string): Promise<void> {
+/** Consent walls, sign-in interstitials and generic bot checks (in `html`, the tab's page): reported, never clicked through. */
+async function throwIfWalled(page: Page, html: string, channelPath: string): Promise<void> {
   const { hostname } = new URL(page.url());
   if (CONSENT_HOSTS.test(hostname)) throw new PlatformBlockedError('youtube', `YouTube redirected ${channelPath} to its cookie consent page`);
   if (SIGN_IN_HOSTS.test(hostname)) throw new PlatformBlockedError('youtube', `YouTube redirected ${channelPath} to Google sign-in`);
-  const $ = loadHtml(await page.content());
+  const $ = loadHtml(html);
   $('script, style').remove();
   const text = $('body').text().replace(/\s+/gu, ' ');
   const title = $('title').text();
@@ -138,30 +150,42 @@ async function throwIfWalled(page: Page, channelPath: string): Promise<void> {
   if (reason !== undefined) throw new PlatformBlockedError('youtube', `YouTube showed ${reason} instead of ${channelPath}`);
 }
 
-/** `ytInitialData` as the page's scripts left it; else parsed from the script that sets it. */
-async function readInitialData(page: Page, url: string): Promise<unknown> {
-  const live = await page.evaluate(() => (globalThis as { ytInitialData?: unknown }).ytInitialData);
-  if (live !== undefined && live !== null) return live;
-  const html = await page.content();
-  const script = /(?:var ytInitialData|window\[["']ytInitialData["']\])\s*=\s*(\{.*?\});\s*(?:<\/script>|var |window\[)/su.exec(html)?.[1];
+/** Larger than `maxBytes`: a PermanentError naming youtube and the limit, for what would leave the tab. */
+const tooLarge = (what: string, bytes: number, maxBytes: number): PermanentError =>
+  new PermanentError(`youtube: ${what} holds ${bytes} bytes, more than the ${maxBytes}-byte limit (CRAWL_MAX_PAGE_BYTES); raise the limit if the channel is genuine`);
+
+/** `ytInitialData` as the page's scripts left it (as JSON, at most `maxBytes`); else parsed from the script in `html` that sets it. */
+async function readInitialData(page: Page, html: string, maxBytes: number): Promise<unknown> {
+  const where = redactUrl(page.url());
+  const live = await page.evaluate((max: number): string | number | null => {
+    const data = (globalThis as { ytInitialData?: unknown }).ytInitialData;
+    if (data === undefined || data === null) return null;
+    const json = JSON.stringify(data);
+    const bytes = new Blob([json]).size;
+    return bytes > max ? bytes : json;
+  }, maxBytes);
+  if (typeof live === 'number') throw tooLarge(`the ytInitialData of ${where}`, live, maxBytes);
+  const script = live ?? /(?:var ytInitialData|window\[["']ytInitialData["']\])\s*=\s*(\{.*?\});\s*(?:<\/script>|var |window\[)/su.exec(html)?.[1];
   if (script !== undefined) {
     try {
       return JSON.parse(script) as unknown;
     } catch (error) {
-      throw new PermanentError(`youtube page ${url} has a ytInitialData that is not valid JSON; the page is damaged or YouTube changed it`, { cause: error });
+      throw new PermanentError(`youtube: the page ${where} has a ytInitialData that is not valid JSON; the page is damaged or YouTube changed it`, { cause: error });
     }
   }
-  throw new PermanentError(`youtube page ${url} has no ytInitialData; the page is damaged or YouTube changed it, and the adapter needs updating`);
+  throw new PermanentError(`youtube: the page ${where} has no ytInitialData; the page is damaged or YouTube changed it, and the adapter needs updating`);
 }
 
 interface InPageAnswer {
   status: number;
-  body: string;
+  /** The answer's text; null when it is larger than the limit. */
+  body: string | null;
+  bytes: number;
   retryAfter: string | null;
 }
 
-/** POSTs the continuation from inside the tab, with the page's own InnerTube context (English). */
-async function fetchContinuation(page: Page, baseUrl: string, continuation: YoutubeContinuation): Promise<unknown> {
+/** POSTs the continuation from inside the tab, with the page's own InnerTube context (English); an answer over `maxBytes` stays in the tab. */
+async function fetchContinuation(page: Page, baseUrl: string, continuation: YoutubeContinuation, maxBytes: number): Promise<unknown> {
   const innertubeContext = await page.evaluate(() => {
     const config = (globalThis as { ytcfg?: { get?: (key: string) => unknown } }).ytcfg;
     return typeof config?.get === 'function' ? config.get('INNERTUBE_CONTEXT') : undefined;
@@ -175,12 +199,15 @@ async function fetchContinuation(page: Page, baseUrl: string, continuation: Yout
   let answer: InPageAnswer;
   try {
     answer = await page.evaluate(
-      async (target: string, payload: string): Promise<InPageAnswer> => {
+      async (target: string, payload: string, max: number): Promise<InPageAnswer> => {
         const response = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload, credentials: 'same-origin' });
-        return { status: response.status, body: await response.text(), retryAfter: response.headers.get('retry-after') };
+        const text = await response.text();
+        const bytes = new Blob([text]).size;
+        return { status: response.status, body: bytes > max ? null : text, bytes, retryAfter: response.headers.get('retry-after') };
       },
       endpoint.href,
       body,
+      maxBytes,
     );
   } catch (error) {
     throw new TransientError(`youtube continuation request to ${endpoint.pathname} failed in the page; retry later`, { cause: error });
@@ -192,6 +219,7 @@ async function fetchContinuation(page: Page, baseUrl: string, continuation: Yout
   }
   if (answer.status === 401 || answer.status === 403) throw new PlatformBlockedError('youtube', `YouTube refused the request for older posts with HTTP ${answer.status}`);
   if (answer.status !== 200) throw new PermanentError(`youtube answered HTTP ${answer.status} to the continuation request; the token expired or YouTube changed its API`);
+  if (answer.body === null) throw tooLarge(`the answer for older posts from ${endpoint.pathname}`, answer.bytes, maxBytes);
   try {
     return JSON.parse(answer.body) as unknown;
   } catch (error) {
