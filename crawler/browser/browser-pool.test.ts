@@ -24,7 +24,6 @@ async function stop(server: Server): Promise<void> {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 }
-
 /** The site the tabs read: cookies set and echoed, a page with an image, hits recorded. */
 const siteHits: string[] = [];
 const site = createServer((req: IncomingMessage, res: ServerResponse) => {
