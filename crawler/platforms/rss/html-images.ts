@@ -7,6 +7,8 @@ import { absoluteHttpUrl } from './absolute-http-url.js';
  * `src`), as absolute URLs resolved against `baseUrl`, without 1×1 tracking pixels, each URL once.
  */
 export function htmlImages(html: string, baseUrl: string): CollectedMedia[] {
+  // Most posts hold no picture in their HTML: no tree to build for them.
+  if (!/<img\b/iu.test(html)) return [];
   const $ = loadHtml(html, false);
   const media: CollectedMedia[] = [];
   const seen = new Set<string>();

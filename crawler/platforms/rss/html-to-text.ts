@@ -1,5 +1,6 @@
-import { loadHtml } from '../../load-html.js';
 import type { AnyNode, CDATA, Element, Text } from 'domhandler';
+import { decodeHTML } from 'entities';
+import { parseDocument } from 'htmlparser2';
 
 /**
  * Post HTML (feed items, Mastodon statuses, WordPress posts) as the plain text later stages read:
@@ -62,11 +63,17 @@ const walk = (nodes: readonly AnyNode[], builder: TextBuilder, isPreformatted: b
 
 /** Plain text of an HTML fragment: entities decoded, `<p>` → blank line, `<br>` → newline, scripts dropped, trimmed. */
 export function htmlToText(html: string): string {
-  const $ = loadHtml(html, false);
+  // Most titles and many short posts hold no markup at all: no tree to build for them.
+  if (!html.includes('<')) return tidy(decodeEntities(html).replace(/[ \t\n\r\f]+/gu, ' '));
+  // htmlparser2's tree directly, not through cheerio: this runs once per post of every feed and API page.
+  const document = parseDocument(html, { decodeEntities: true, lowerCaseTags: true });
   const builder: TextBuilder = { parts: [], pendingBreak: 0 };
-  walk($.root().contents().toArray(), builder, false);
-  return builder.parts
-    .join('')
+  walk(document.children, builder, false);
+  return tidy(builder.parts.join(''));
+}
+
+function tidy(text: string): string {
+  return text
     .replace(/\u00a0/gu, ' ')
     .replace(/[ \t]*\n[ \t]*/gu, '\n')
     .replace(/ {2,}/gu, ' ')
@@ -76,5 +83,5 @@ export function htmlToText(html: string): string {
 
 /** `text` with HTML entities decoded and nothing else changed: for titles, where `<demo>` is literal text. */
 export function decodeEntities(text: string): string {
-  return loadHtml(`<p>${text.replace(/</gu, '&lt;')}</p>`, false).root().text();
+  return text.includes('&') ? decodeHTML(text) : text;
 }
