@@ -31,6 +31,9 @@ export interface PlatformCrawlResult {
   rescanS: number;
   /** Rescan time over full-scan time. */
   rescanShare: number;
+  /** Body bytes the server sent for the full scan and for the rescan. */
+  crawlBytes: number;
+  rescanBytes: number;
   /** Peak RSS of this process: the crawler and the fixture server's thread. */
   peakRssMiB: number;
   /** Peak RSS of Chromium's processes, summed (0 for plain-HTTP platforms). */
@@ -109,6 +112,7 @@ async function crawlPlatform(server: RemoteFixtureServer, platform: PlatformName
     const crawlRequests = await server.requests();
     const urls = crawlRequests.filter((request) => request.platform === platform && request.status === 200 && request.method === 'GET').map((request) => `${server.origin}${request.path}`);
     const requests = crawlRequests.filter((request) => request.platform === platform).length;
+    const crawlBytes = crawlRequests.filter((request) => request.platform === platform).reduce((sum, request) => sum + request.bytes, 0);
 
     // The ceiling: the same GET URLs, plain fetch with keep-alive, body read as text, nothing parsed.
     const rawStartedAt = performance.now();
@@ -129,7 +133,9 @@ async function crawlPlatform(server: RemoteFixtureServer, platform: PlatformName
       rescanPosts += result.posts.length;
     });
     const rescanS = (performance.now() - rescanStartedAt) / 1_000;
-    const rescanRequests = (await server.requests()).filter((request) => request.platform === platform).length;
+    const rescanLog = (await server.requests()).filter((request) => request.platform === platform);
+    const rescanRequests = rescanLog.length;
+    const rescanBytes = rescanLog.reduce((sum, request) => sum + request.bytes, 0);
     const crawlGets = urls.length;
     return {
       platform,
@@ -144,6 +150,8 @@ async function crawlPlatform(server: RemoteFixtureServer, platform: PlatformName
       rescanRequests,
       rescanS,
       rescanShare: rescanS / crawlS,
+      crawlBytes,
+      rescanBytes,
       peakRssMiB: peak.mib,
       peakChromeRssMiB: peak.chromeMiB,
     };

@@ -34,14 +34,14 @@ export function crawlerReportMarkdown(report: CrawlerReport, runs: number): stri
       return (
         `| ${platform} | ${of((r) => r.accounts).toFixed(0)} | ${of((r) => r.posts).toFixed(0)} | ${of((r) => r.requests).toFixed(0)} | ${of((r) => r.postsPerS).toFixed(0)} | ` +
         `${(of((r) => r.shareOfRawRate) * 100).toFixed(0)} % | ${of((r) => r.rescanPosts).toFixed(0)} | ${of((r) => r.rescanRequests).toFixed(0)} | ` +
-        `${(of((r) => r.rescanShare) * 100).toFixed(0)} % | ${of((r) => r.peakRssMiB).toFixed(0)} MiB${isBrowser ? ` + ${of((r) => r.peakChromeRssMiB).toFixed(0)} MiB` : ''} |`
+        `${(of((r) => r.rescanShare) * 100).toFixed(0)} % | ${(of((r) => r.crawlBytes) / 2 ** 20).toFixed(1)} MiB | ${(of((r) => r.rescanBytes) / 2 ** 20).toFixed(2)} MiB | ${of((r) => r.peakRssMiB).toFixed(0)} MiB${isBrowser ? ` + ${of((r) => r.peakChromeRssMiB).toFixed(0)} MiB` : ''} |`
       );
     });
     return [
       `### ${title}`,
       '',
-      '| platform | accounts | posts | requests | posts/s | rate vs raw fetch | rescan: new posts | rescan: requests | rescan time vs full scan | peak RSS |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| platform | accounts | posts | requests | posts/s | rate vs raw fetch | rescan: new posts | rescan: requests | rescan time vs full scan | bytes: full scan | bytes: rescan | peak RSS |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...rows,
     ].join('\n');
   };

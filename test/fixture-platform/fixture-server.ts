@@ -70,6 +70,8 @@ export interface RecordedRequest {
   status: number;
   userAgent: string | undefined;
   cookie: string | undefined;
+  /** Body bytes sent (as rendered, before any compression). */
+  bytes: number;
 }
 
 export interface FixtureServer {
@@ -119,6 +121,7 @@ export async function startFixtureServer(network: FixtureNetwork, fixtures: read
       status: answer.status,
       userAgent: request.headers['user-agent'],
       cookie: request.headers.cookie,
+      bytes: typeof answer.body === 'string' ? Buffer.byteLength(answer.body) : answer.body.length,
     });
     response.writeHead(answer.status, answer.headers ?? {});
     response.end(answer.body);
@@ -126,7 +129,7 @@ export async function startFixtureServer(network: FixtureNetwork, fixtures: read
 
   const serveMedia = async (request: IncomingMessage, response: ServerResponse, name: string): Promise<void> => {
     const record = (status: number) =>
-      requests.push({ platform: 'media', method: request.method ?? 'GET', path: request.url ?? '/', status, userAgent: request.headers['user-agent'], cookie: request.headers.cookie });
+      requests.push({ platform: 'media', method: request.method ?? 'GET', path: request.url ?? '/', status, userAgent: request.headers['user-agent'], cookie: request.headers.cookie, bytes: 0 });
     if (name.startsWith('huge-')) {
       record(200);
       response.writeHead(200, { 'content-type': 'image/jpeg' });
