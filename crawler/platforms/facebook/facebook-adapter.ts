@@ -9,6 +9,7 @@ import { readablePosts } from '../readable-posts.js';
 import { openFeedPage } from '../../browser/open-feed-page.js';
 import { waitForSelectorOrIdle } from '../../browser/wait-for-selector-or-idle.js';
 import { readFacebookFeed } from './read-facebook-feed.js';
+import { handleUrl } from '../handle-url.js';
 
 /**
  * Facebook public pages, read in the browser as a logged-out visitor. Paging follows the page's
@@ -91,12 +92,7 @@ function facebookPageName(handle: string): string {
   const trimmed = handle.trim();
   let name = trimmed.replace(/^@/u, '');
   if (trimmed.includes('/')) {
-    let url: URL | undefined;
-    try {
-      url = new URL(/^https?:\/\//iu.test(trimmed) ? trimmed : `https://${trimmed}`);
-    } catch {
-      url = undefined;
-    }
+    const url = handleUrl(trimmed);
     const segments = url?.pathname.split('/').filter((segment) => segment !== '') ?? [];
     const first = segments[0] === 'pg' ? segments[1] : segments[0];
     const profileId = url?.searchParams.get('id') ?? '';

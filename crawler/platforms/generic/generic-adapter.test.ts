@@ -7,19 +7,11 @@ import { genericFixture, genericFixtureSession } from '../../../test/fixture-pla
 import { plainAdapterContext } from '../../../test/support/plain-adapter-context.js';
 import { launchPlainBrowserTabs } from '../../../test/support/plain-browser-tabs.js';
 import type { AccountRef, BrowserTabs, FeedPage, GenericSelectors } from '../../platform-adapter.js';
+import { GENERIC_FIXTURE_SELECTORS } from '../../../test/fixture-platform/all-fixtures.js';
 import { genericAdapter } from './generic-adapter.js';
 
 const network = generateFixtureNetwork({ accounts: 2, postsPerAccount: 25, handles: ['acme', 'bob'], imageShare: 0.5, repostShare: 0.2, seed: 3 });
-const SELECTORS: GenericSelectors = {
-  post: 'article.post',
-  text: '.entry-content',
-  link: 'h2 a',
-  idAttribute: 'data-id',
-  time: 'time',
-  image: 'img, .cover',
-  nextPage: 'a.next',
-  loginWall: 'form.login',
-};
+const SELECTORS: GenericSelectors = GENERIC_FIXTURE_SELECTORS;
 let server: FixtureServer;
 let tabs: BrowserTabs & { close(): Promise<void> };
 

@@ -6,6 +6,7 @@ import { readPageHtml } from '../../browser/read-page-html.js';
 import type { PlatformAdapter } from '../../platform-adapter.js';
 import { readablePosts } from '../readable-posts.js';
 import { readThreadsEmbeddedPosts } from './threads-embedded-posts.js';
+import { handleUrl } from '../handle-url.js';
 
 /**
  * Threads (threads.net) public profiles, read in the browser as a logged-out visitor.
@@ -84,12 +85,7 @@ function threadsUsername(handle: string): string {
   const trimmed = handle.trim();
   let candidate = trimmed.replace(/^@/u, '');
   if (trimmed.includes('/')) {
-    let url: URL | undefined;
-    try {
-      url = new URL(/^https?:\/\//iu.test(trimmed) ? trimmed : `https://${trimmed}`);
-    } catch {
-      url = undefined;
-    }
+    const url = handleUrl(trimmed);
     const first = url?.pathname.split('/')[1] ?? '';
     candidate = url !== undefined && THREADS_HOSTS.test(url.hostname) && first.startsWith('@') ? first.slice(1) : '';
   }
