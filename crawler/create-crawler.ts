@@ -188,7 +188,8 @@ async function watchForRefusal<T>(page: Page, proxy: GuardedProxy, work: (page: 
     return result;
   } catch (error) {
     if (refused !== undefined) throw refused;
-    if (error instanceof TimeoutError) throw new TransientError(`the page took too long: ${error.message}`, { cause: error });
+    // puppeteer's message repeats the page's URL, query and all: keep it as the cause only.
+    if (error instanceof TimeoutError) throw new TransientError('a browser page took longer than CRAWL_NAVIGATION_TIMEOUT_MS; retry later', { cause: error });
     throw error;
   }
 }
