@@ -150,6 +150,7 @@ describe('createCrawler', () => {
     expect(media.bytes.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
     const huge = await failureOf(crawler.fetchMedia(`${server.origin}/media/huge-1.jpg`));
     expect(huge instanceof ResponseTooLargeError || huge instanceof MediaRejectedError).toBe(true);
+    expect(await failureOf(crawler.fetchMedia('not a url'))).toBeInstanceOf(InputValidationError);
     const fake = await failureOf(crawler.fetchMedia(`${server.origin}/media/fake-1.jpg`));
     expect(fake).toBeInstanceOf(MediaRejectedError);
     expect(crawler.stats().mediaFetched).toBe(1);
@@ -160,6 +161,12 @@ describe('createCrawler', () => {
     const error = await failureOf(crawler.collect({ platform: 'facebook', handle: 'acme', baseUrl: 'https://127.0.0.2:9443' }));
     expect(error).toBeInstanceOf(RefusedAddressError);
     expect(crawler.stats().browserPages).toBe(0);
+  });
+
+  it('reports a browser platform on a host name that does not exist as a permanent error, not a crash', async () => {
+    const error = await failureOf(crawlerWith().collect({ platform: 'youtube', handle: '@x', baseUrl: 'https://no-such-host.invalid' }));
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as Error).message).toMatch(/no-such-host\.invalid.*host name does not exist/u);
   });
 
   it('refuses work after close', async () => {

@@ -1,5 +1,5 @@
 import { TimeoutError, type Page } from 'puppeteer-core';
-import type { Config } from '../core/config.js';
+import { redactUrl, type Config } from '../core/config.js';
 import { InputValidationError, PermanentError, TransientError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { OVERSHARE_VERSION } from '../core/version.js';
@@ -8,6 +8,7 @@ import { createBrowserPool, type BrowserPool } from './browser/browser-pool.js';
 import { collectPosts, type CollectOptions, type CollectResult } from './collect-posts.js';
 import { HostLimiter } from './host-limiter.js';
 import { createAddressGuard, RefusedAddressError, type AddressGuard } from './net/address-guard.js';
+import { classifyNetworkError } from './net/classify-network-error.js';
 import { fetchMedia, type FetchedMedia } from './net/fetch-media.js';
 import { startGuardedProxy, type GuardedProxy } from './net/guarded-proxy.js';
 import type { AccountRef, AdapterContext, BrowserTabs } from './platform-adapter.js';
@@ -120,7 +121,9 @@ export function createCrawler(settings: Config['crawl'], log: Logger): Crawler {
         if (URL.canParse(target)) {
           const url = new URL(target);
           guard.checkUrl(url);
-          await guard.resolveChecked(url.hostname);
+          await guard.resolveChecked(url.hostname).catch((error: unknown) => {
+            throw classifyNetworkError(error, redactUrl(url.href));
+          });
         }
       }
       // Browser pages are not retried by the page fetcher: retry the whole page read here.
@@ -132,6 +135,7 @@ export function createCrawler(settings: Config['crawl'], log: Logger): Crawler {
     },
 
     async fetchMedia(url, signal) {
+      if (!URL.canParse(url)) throw new InputValidationError('media', [{ path: 'url', message: 'is not a URL' }]);
       const target = new URL(url);
       const media = await retryWithBackoff(
         () =>
