@@ -11,7 +11,7 @@ import { createAddressGuard, RefusedAddressError, type AddressGuard } from './ne
 import { classifyNetworkError } from './net/classify-network-error.js';
 import { fetchMedia, type FetchedMedia } from './net/fetch-media.js';
 import { startGuardedProxy, type GuardedProxy } from './net/guarded-proxy.js';
-import type { AccountRef, AdapterContext, BrowserTabs } from './platform-adapter.js';
+import type { AccountRef, AdapterContext, BrowserTabs, PlatformAdapter } from './platform-adapter.js';
 import { createPageFetcher } from './polite-page-fetcher.js';
 import { retryWithBackoff } from './retry-with-backoff.js';
 
@@ -198,7 +198,7 @@ async function watchForRefusal<T>(page: Page, proxy: GuardedProxy, work: (page: 
   }
 }
 
-function wrapWithRetries(adapter: ReturnType<typeof adapterFor>, settings: Config['crawl'], signal: AbortSignal): ReturnType<typeof adapterFor> {
+function wrapWithRetries(adapter: PlatformAdapter, settings: Config['crawl'], signal: AbortSignal): PlatformAdapter {
   return {
     platform: adapter.platform,
     route: adapter.route,

@@ -125,10 +125,5 @@ async function readSelectors(value: string): Promise<GenericSelectors> {
       parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(top level)', message: issue.message })),
     );
   }
-  const selectors: GenericSelectors = { post: parsed.data.post };
-  for (const field of ['text', 'link', 'idAttribute', 'time', 'image', 'nextPage', 'loginWall'] as const) {
-    const selector = parsed.data[field];
-    if (selector !== undefined) selectors[field] = selector;
-  }
-  return selectors;
+  return parsed.data;
 }
