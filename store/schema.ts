@@ -47,6 +47,8 @@ export interface AccountsTable {
   owner_department: string | null;
   notice_given_at: Timestamp | null;
   legal_basis: string | null;
+  /** When the legal basis was established (or last confirmed). */
+  legal_basis_at: Timestamp | null;
   schedule: string | null;
   is_active: Generated<boolean>;
   status: Generated<AccountStatus>;
@@ -76,6 +78,11 @@ export interface PostsTable {
   content_sha256: string;
   analyzed_at: Timestamp | null;
   content_dropped_at: Timestamp | null;
+  /** The scan that collected the post, or last collected it changed. */
+  scan_run_id: string | null;
+  /** Why analysis failed for good (the post is then no longer waiting). */
+  analysis_error: string | null;
+  analysis_failed_at: Timestamp | null;
 }
 
 export interface MediaTable {
@@ -94,6 +101,19 @@ export interface MediaTable {
   metadata: ColumnType<Record<string, unknown>, string | undefined, string>;
   error: string | null;
   created_at: CreatedAt;
+  /** OCR words with their boxes (rules/ `OcrWord`); null until extracted and after content is dropped. */
+  ocr_words: ColumnType<MediaWord[] | null, string | null, string | null>;
+  /** The image bytes, kept until analysis and afterwards only when the post has a finding. */
+  content: Buffer | null;
+  extracted_at: Timestamp | null;
+}
+
+/** One OCR word as stored: text, box [x, y, w, h] in image pixels, confidence 0-100 and line. */
+export interface MediaWord {
+  text: string;
+  box: [number, number, number, number];
+  confidence: number;
+  line: number;
 }
 
 export interface UsersTable {
@@ -153,6 +173,13 @@ export interface FindingsTable {
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** The scan that found it first. */
+  scan_run_id: string | null;
+  title: string | null;
+  /** The score's explanation, one sentence, as the rule engine gave it. */
+  explain: string | null;
+  /** False once its post changed and this evidence is no longer in it. */
+  is_current: Generated<boolean>;
 }
 
 export interface FindingEventsTable {
@@ -190,6 +217,35 @@ export interface ScanRunsTable {
   finished_at: Timestamp | null;
 }
 
+export type ScanAccountStatus = 'pending' | 'collected' | 'blocked' | 'failed' | 'skipped';
+
+/** Which accounts a scan covers and how far each got. */
+export interface ScanRunAccountsTable {
+  scan_run_id: string;
+  account_id: string;
+  status: Generated<ScanAccountStatus>;
+  posts: Generated<number>;
+  error: string | null;
+  updated_at: UpdatedAt;
+}
+
+export type PipelineStage = 'collect' | 'extract' | 'analyze';
+export type FailedJobKind = 'permanent' | 'retries_exhausted' | 'invalid_payload';
+
+/** Jobs that failed for good, kept for `overshare jobs failed` and `overshare jobs retry`. */
+export interface FailedJobsTable {
+  id: Generated<string>;
+  stage: PipelineStage;
+  job_key: string;
+  payload: Json<Record<string, unknown>>;
+  scan_run_id: string | null;
+  error: string;
+  error_kind: FailedJobKind;
+  attempts: number;
+  failed_at: CreatedAt;
+  retried_at: Timestamp | null;
+}
+
 export interface Schema {
   accounts: AccountsTable;
   posts: PostsTable;
@@ -200,6 +256,8 @@ export interface Schema {
   finding_events: FindingEventsTable;
   audit_log: AuditLogTable;
   scan_runs: ScanRunsTable;
+  scan_run_accounts: ScanRunAccountsTable;
+  failed_jobs: FailedJobsTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -211,3 +269,5 @@ export type Finding = Selectable<FindingsTable>;
 export type FindingEvent = Selectable<FindingEventsTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type ScanRun = Selectable<ScanRunsTable>;
+export type ScanRunAccount = Selectable<ScanRunAccountsTable>;
+export type FailedJob = Selectable<FailedJobsTable>;

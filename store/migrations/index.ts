@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as initial from './0001-initial.js';
+import * as pipeline from './0002-pipeline.js';
 
 /**
  * Every migration, in order. Names never change once released; a new migration is a new file
@@ -7,4 +8,5 @@ import * as initial from './0001-initial.js';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
+  '0002-pipeline': pipeline,
 };
