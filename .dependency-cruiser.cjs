@@ -23,6 +23,13 @@ module.exports = {
       to: { path: '^(rules|ocr|crawler|store|pipeline|server|cli)/', pathNot: '^$1/' },
     },
     {
+      name: 'demo-imports-only-core',
+      comment: 'demo/ is the bundled demo platform: data and a small server, importing core only (its test drives the stages).',
+      severity: 'error',
+      from: { path: '^demo/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^(rules|ocr|crawler|store|pipeline|server|cli)/' },
+    },
+    {
       name: 'pipeline-not-server-or-cli',
       severity: 'error',
       from: { path: '^pipeline/' },
@@ -60,12 +67,12 @@ module.exports = {
       name: 'bullmq-only-in-pipeline',
       severity: 'error',
       from: { pathNot: '^pipeline/' },
-      to: { path: 'node_modules/bullmq/' },
+      to: { path: 'node_modules/(bullmq|ioredis)/' },
     },
     {
       name: 'no-dev-dependencies-in-production-code',
       severity: 'error',
-      from: { path: '^(core|rules|ocr|crawler|store|pipeline|server|cli)/', pathNot: '\\.test\\.ts$' },
+      from: { path: '^(core|rules|ocr|crawler|store|pipeline|server|cli|demo)/', pathNot: '\\.test\\.ts$' },
       to: { dependencyTypes: ['npm-dev'] },
     },
     {

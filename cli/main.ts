@@ -3,12 +3,19 @@ import { Command, CommanderError } from 'commander';
 import { CONFIG_VARIABLES } from '../core/config.js';
 import { OvershareError } from '../core/errors.js';
 import { OVERSHARE_VERSION } from '../core/version.js';
+import { accountsCommand } from './commands/accounts-command.js';
 import { analyzeCommand } from './commands/analyze-command.js';
 import { collectCommand } from './commands/collect-command.js';
+import { demoCommand } from './commands/demo-command.js';
+import { findingsCommand } from './commands/findings-command.js';
+import { jobsCommand } from './commands/jobs-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { policyCommand } from './commands/policy-command.js';
 import { rulesCommand } from './commands/rules-command.js';
+import { scanCommand } from './commands/scan-command.js';
 import { serveCommand } from './commands/serve-command.js';
+import { workerCommand } from './commands/worker-command.js';
+import { retentionCommand } from './commands/retention-command.js';
 
 /** Exit codes: 0 success, 1 the work failed, 2 the command line was wrong. */
 const EXIT_FAILURE = 1;
@@ -21,10 +28,17 @@ function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', `\nConfiguration comes from the environment: ${CONFIG_VARIABLES.join(', ')}.\nSee README.md.`)
     .addCommand(serveCommand())
+    .addCommand(demoCommand())
+    .addCommand(workerCommand())
     .addCommand(migrateCommand())
     .addCommand(policyCommand())
     .addCommand(analyzeCommand())
     .addCommand(collectCommand())
+    .addCommand(accountsCommand())
+    .addCommand(scanCommand())
+    .addCommand(findingsCommand())
+    .addCommand(jobsCommand())
+    .addCommand(retentionCommand())
     .addCommand(rulesCommand());
   exitOverrideEverywhere(program);
   return program;

@@ -53,6 +53,18 @@ describe('loadConfig', () => {
           browserPages: 2,
           browserRecycleAfterPages: 100,
         },
+        pipeline: {
+          redisUrl: undefined,
+          queuePrefix: 'overshare',
+          collectConcurrency: 8,
+          extractConcurrency: 2,
+          analyzeConcurrency: 4,
+          jobAttempts: 6,
+          backoffBaseMs: 2_000,
+          maxBackoffMs: 300_000,
+          defaultSchedule: '24h',
+          schedulerTickMs: 15_000,
+        },
       });
     });
 
@@ -110,6 +122,16 @@ describe('loadConfig', () => {
           CRAWL_BACKFILL_POSTS: '20',
           CRAWL_BROWSER_PAGES: '3',
           CRAWL_BROWSER_RECYCLE_AFTER_PAGES: '10',
+          REDIS_URL: 'redis://:pw@queue.internal:6379/2',
+          REDIS_QUEUE_PREFIX: 'overshare-eu',
+          PIPELINE_COLLECT_CONCURRENCY: '3',
+          PIPELINE_EXTRACT_CONCURRENCY: '1',
+          PIPELINE_ANALYZE_CONCURRENCY: '9',
+          PIPELINE_JOB_ATTEMPTS: '2',
+          PIPELINE_BACKOFF_BASE_MS: '50',
+          PIPELINE_MAX_BACKOFF_MS: '500',
+          SCAN_DEFAULT_SCHEDULE: '0 6 * * 1-5',
+          SCHEDULER_TICK_MS: '1000',
         },
         CWD,
       );
@@ -153,6 +175,18 @@ describe('loadConfig', () => {
           backfillPosts: 20,
           browserPages: 3,
           browserRecycleAfterPages: 10,
+        },
+        pipeline: {
+          redisUrl: 'redis://:pw@queue.internal:6379/2',
+          queuePrefix: 'overshare-eu',
+          collectConcurrency: 3,
+          extractConcurrency: 1,
+          analyzeConcurrency: 9,
+          jobAttempts: 2,
+          backoffBaseMs: 50,
+          maxBackoffMs: 500,
+          defaultSchedule: '0 6 * * 1-5',
+          schedulerTickMs: 1_000,
         },
       });
     });
@@ -341,6 +375,16 @@ describe('CONFIG_VARIABLES', () => {
       'CRAWL_BACKFILL_POSTS',
       'CRAWL_BROWSER_PAGES',
       'CRAWL_BROWSER_RECYCLE_AFTER_PAGES',
+      'REDIS_URL',
+      'REDIS_QUEUE_PREFIX',
+      'PIPELINE_COLLECT_CONCURRENCY',
+      'PIPELINE_EXTRACT_CONCURRENCY',
+      'PIPELINE_ANALYZE_CONCURRENCY',
+      'PIPELINE_JOB_ATTEMPTS',
+      'PIPELINE_BACKOFF_BASE_MS',
+      'PIPELINE_MAX_BACKOFF_MS',
+      'SCAN_DEFAULT_SCHEDULE',
+      'SCHEDULER_TICK_MS',
     ]);
   });
 });

@@ -8,7 +8,7 @@ import { ConfigError } from './errors.js';
  */
 
 // Variables whose values are never echoed, not even in an error about them.
-const SECRET_VARIABLES = new Set(['DATABASE_URL']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL']);
 
 // An empty or blank variable (`DATABASE_URL=` in a compose file) means "unset", not "".
 const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -111,6 +111,19 @@ const environmentSchema = z.object({
   CRAWL_BACKFILL_POSTS: wholeNumber(1, 100_000, 200),
   CRAWL_BROWSER_PAGES: wholeNumber(1, 32, 2),
   CRAWL_BROWSER_RECYCLE_AFTER_PAGES: wholeNumber(1, 100_000, 100),
+  REDIS_URL: urlWithScheme(['redis:', 'rediss:']),
+  REDIS_QUEUE_PREFIX: z.preprocess(
+    unsetIfEmpty,
+    z.string().regex(/^[\w-]{1,64}$/u, { error: 'must be 1 to 64 letters, digits, "_" or "-"' }).default('overshare'),
+  ),
+  PIPELINE_COLLECT_CONCURRENCY: wholeNumber(1, 256, 8),
+  PIPELINE_EXTRACT_CONCURRENCY: wholeNumber(1, 64, 2),
+  PIPELINE_ANALYZE_CONCURRENCY: wholeNumber(1, 256, 4),
+  PIPELINE_JOB_ATTEMPTS: wholeNumber(1, 100, 6),
+  PIPELINE_BACKOFF_BASE_MS: wholeNumber(1, 600_000, 2_000),
+  PIPELINE_MAX_BACKOFF_MS: wholeNumber(1, 86_400_000, 300_000),
+  SCAN_DEFAULT_SCHEDULE: z.preprocess(unsetIfEmpty, z.string().trim().default('24h')),
+  SCHEDULER_TICK_MS: wholeNumber(100, 3_600_000, 15_000),
 });
 
 /** Every setting overshare reads from the environment, with units in the names. */
@@ -173,6 +186,25 @@ export interface Config {
     backfillPosts: number;
     browserPages: number;
     browserRecycleAfterPages: number;
+  };
+  pipeline: {
+    /** Redis for BullMQ queues; unset means every stage runs in-process. */
+    redisUrl: string | undefined;
+    /** Prefix of every BullMQ key, so several installations (or tests) can share one Redis. */
+    queuePrefix: string;
+    /** Jobs of each stage run at once per process. */
+    collectConcurrency: number;
+    extractConcurrency: number;
+    analyzeConcurrency: number;
+    /** Tries of a job before it is recorded as failed; permanent errors are never retried. */
+    jobAttempts: number;
+    /** Backoff between tries: base × 2^(try-1), with full jitter, capped at maxBackoffMs. */
+    backoffBaseMs: number;
+    maxBackoffMs: number;
+    /** The schedule of accounts that have none of their own (`24h`, `6h`, a cron expression). */
+    defaultSchedule: string;
+    /** How often the scheduler looks for due accounts, unfinished scans and lost jobs. */
+    schedulerTickMs: number;
   };
 }
 
@@ -246,6 +278,18 @@ export function loadConfig(
       backfillPosts: env.CRAWL_BACKFILL_POSTS,
       browserPages: env.CRAWL_BROWSER_PAGES,
       browserRecycleAfterPages: env.CRAWL_BROWSER_RECYCLE_AFTER_PAGES,
+    },
+    pipeline: {
+      redisUrl: env.REDIS_URL,
+      queuePrefix: env.REDIS_QUEUE_PREFIX,
+      collectConcurrency: env.PIPELINE_COLLECT_CONCURRENCY,
+      extractConcurrency: env.PIPELINE_EXTRACT_CONCURRENCY,
+      analyzeConcurrency: env.PIPELINE_ANALYZE_CONCURRENCY,
+      jobAttempts: env.PIPELINE_JOB_ATTEMPTS,
+      backoffBaseMs: env.PIPELINE_BACKOFF_BASE_MS,
+      maxBackoffMs: env.PIPELINE_MAX_BACKOFF_MS,
+      defaultSchedule: env.SCAN_DEFAULT_SCHEDULE,
+      schedulerTickMs: env.SCHEDULER_TICK_MS,
     },
   };
 }

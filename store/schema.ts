@@ -242,7 +242,7 @@ export interface FailedJobsTable {
   error: string;
   error_kind: FailedJobKind;
   attempts: number;
-  failed_at: CreatedAt;
+  failed_at: UpdatedAt;
   retried_at: Timestamp | null;
 }
 

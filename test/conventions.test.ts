@@ -13,7 +13,7 @@ const trackedFiles = (): string[] =>
     .split('\n')
     .filter((file) => file !== '' && existsSync(path.join(REPO_ROOT, file)));
 
-const sourceFiles = () => trackedFiles().filter((file) => /^(core|rules|ocr|crawler|store|pipeline|server|cli|test|bench)\/.*\.ts$/u.test(file));
+const sourceFiles = () => trackedFiles().filter((file) => /^(core|rules|ocr|crawler|store|pipeline|server|cli|demo|test|bench)\/.*\.ts$/u.test(file));
 
 describe('code conventions', () => {
   it('names every source file in kebab-case, with no grab-bag utils, helpers or misc files', () => {

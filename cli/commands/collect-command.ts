@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { z } from 'zod';
 import { InputValidationError } from '../../core/errors.js';
 import { createCrawler } from '../../crawler/create-crawler.js';
-import { PLATFORM_NAMES, type AccountRef, type GenericSelectors, type PlatformName } from '../../crawler/platform-adapter.js';
+import { PLATFORM_NAMES, type AccountRef, type PlatformName } from '../../crawler/platform-adapter.js';
 import { createCommandContext } from '../command-context.js';
+import { readSelectors } from '../read-selectors.js';
 
 interface CollectCommandOptions {
   platform: PlatformName;
@@ -14,17 +13,6 @@ interface CollectCommandOptions {
   since?: Date;
   selectors?: string;
 }
-
-const selectorsSchema = z.strictObject({
-  post: z.string().min(1),
-  text: z.string().min(1).optional(),
-  link: z.string().min(1).optional(),
-  idAttribute: z.string().min(1).optional(),
-  time: z.string().min(1).optional(),
-  image: z.string().min(1).optional(),
-  nextPage: z.string().min(1).optional(),
-  loginWall: z.string().min(1).optional(),
-});
 
 /**
  * `overshare collect`: prints the posts an account would yield as JSON Lines, storing nothing —
@@ -102,28 +90,4 @@ function parseSince(value: string): Date {
     throw new InvalidArgumentError('must be an ISO 8601 date or time, such as 2026-11-01 or 2026-11-01T09:00Z.');
   }
   return parsed;
-}
-
-async function readSelectors(value: string): Promise<GenericSelectors> {
-  const source = value.trimStart().startsWith('{') ? '--selectors' : value;
-  let text = value;
-  if (source !== '--selectors') {
-    text = await readFile(value, 'utf8').catch((error: unknown) => {
-      throw new InputValidationError('--selectors', [{ path: value, message: `cannot read the file (${error instanceof Error ? error.message : 'unknown error'})` }]);
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new InputValidationError(source, [{ path: '(top level)', message: `is not JSON: ${error instanceof Error ? error.message : 'unknown error'}` }]);
-  }
-  const parsed = selectorsSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new InputValidationError(
-      source,
-      parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(top level)', message: issue.message })),
-    );
-  }
-  return parsed.data;
 }

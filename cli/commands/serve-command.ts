@@ -1,10 +1,14 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { defaultPolicy, loadPolicyFile } from '../../core/load-policy.js';
 import { OVERSHARE_VERSION } from '../../core/version.js';
 import { createApp } from '../../server/create-app.js';
 import { startServer } from '../../server/start-server.js';
 import { migrateToLatest } from '../../store/migrate-to-latest.js';
 import { createCommandContext, openConfiguredDatabase } from '../command-context.js';
+import { listenForStopSignal } from '../listen-for-stop-signal.js';
+import { openPipeline } from '../open-pipeline.js';
+import { parsePort } from '../parse-port.js';
+import { redactUrl } from '../../core/config.js';
 
 /** `overshare serve`: migrates the database and serves the HTTP endpoints until SIGINT or SIGTERM. */
 export function serveCommand(): Command {
@@ -28,41 +32,26 @@ export function serveCommand(): Command {
           version: OVERSHARE_VERSION,
           readinessTimeoutMs: config.server.readinessTimeoutMs,
         });
-        const server = await startServer(app, options.host ?? config.server.host, options.port ?? config.server.port, log);
+        // Embedded mode works scan jobs here; with REDIS_URL, `overshare worker` processes do.
+        const isLocal = config.pipeline.redisUrl === undefined;
+        const opened = await openPipeline(database, { config, log, work: isLocal });
+        opened.pipeline.schedule();
+        const server = await startServer(app, options.host ?? config.server.host, options.port ?? config.server.port, log).catch(async (error: unknown) => {
+          await opened.close();
+          throw error;
+        });
         console.log(
           `overshare ${OVERSHARE_VERSION} is listening on ${server.url} ` +
-            `(database: ${database.kind} ${database.location}; policy: ${policy.source}). Stop with Ctrl+C.`,
+            `(database: ${database.kind} ${database.location}; policy: ${policy.source}; ` +
+            `scans: ${isLocal ? 'in this process' : `on the workers of ${redactUrl(config.pipeline.redisUrl ?? '')}`}). Stop with Ctrl+C.`,
         );
         await stop.requested;
         log.info('stopping');
         await server.close(config.server.shutdownTimeoutMs);
+        await opened.close();
       } finally {
         await database.close();
       }
       log.info('stopped');
     });
-}
-
-/** The first SIGINT or SIGTERM asks for a clean stop; a second one while stopping exits at once. */
-function listenForStopSignal(): { requested: Promise<void>; isRequested: () => boolean } {
-  let isRequested = false;
-  const requested = new Promise<void>((resolve) => {
-    const stop = () => {
-      isRequested = true;
-      process.once('SIGINT', () => process.exit(130));
-      process.once('SIGTERM', () => process.exit(143));
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  return { requested, isRequested: () => isRequested };
-}
-
-function parsePort(value: string): number {
-  const port = /^\d{1,5}$/u.test(value) ? Number(value) : Number.NaN;
-  if (!(port >= 0 && port <= 65_535)) {
-    throw new InvalidArgumentError('must be a whole number from 0 to 65535');
-  }
-  return port;
 }

@@ -1,7 +1,11 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { InputValidationError, NotFoundError } from '../../core/errors.js';
 import { isUniqueViolation } from '../is-unique-violation.js';
 import type { Account, AccountKind, AccountStatus, Schema } from '../schema.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu;
+// The short id `accounts list` shows: the first 8 characters, or more when 8 are not enough.
+const ID_PREFIX = /^[0-9a-f]{8}[0-9a-f-]{0,27}$/iu;
 
 /** A social account to watch, as registered by the security team. */
 export interface AccountInput {
@@ -13,16 +17,50 @@ export interface AccountInput {
   owner?: { employeeId?: string; name?: string; email?: string; department?: string };
   noticeGivenAt?: Date;
   legalBasis?: string;
+  /** When the legal basis was established or last confirmed. */
+  legalBasisAt?: Date;
+  /** A schedule as `parseSchedule` reads it; none means the installation's default. */
   schedule?: string;
+  /** Default true; an inactive account is registered but never scanned. */
+  isActive?: boolean;
   settings?: Record<string, unknown>;
+}
+
+/** Filters of `AccountsRepository.list`; each one given narrows the list. */
+export interface AccountFilter {
+  isActive?: boolean;
+  platform?: string;
+  status?: AccountStatus;
+  kind?: AccountKind;
+}
+
+/** What deleting an account deletes with it (posts, their media, findings). */
+export interface AccountDependents {
+  posts: number;
+  media: number;
+  findings: number;
+}
+
+/** No account matches a reference; the message says which forms a reference takes. */
+export class AccountNotFoundError extends NotFoundError {
+  constructor(reference: string) {
+    super('account', reference);
+    this.message =
+      `No account matches ${JSON.stringify(reference)}: give its id (or the first 8 or more characters of it, ` +
+      'as `overshare accounts list --all` shows them) or platform:handle, such as telegram:halvard_news.';
+  }
 }
 
 /** The accounts registry: one row per (platform, handle). */
 export class AccountsRepository {
   constructor(private readonly db: Kysely<Schema>) {}
 
-  /** Registers an account; a second registration of the same platform and handle is refused. */
+  /**
+   * Registers an account, due for its first scan at once when active; a second registration of the
+   * same platform and handle is refused with InputValidationError.
+   */
   async create(input: AccountInput): Promise<Account> {
+    const isActive = input.isActive ?? true;
     try {
       return await this.db
         .insertInto('accounts')
@@ -38,12 +76,14 @@ export class AccountsRepository {
           owner_department: input.owner?.department ?? null,
           notice_given_at: input.noticeGivenAt ?? null,
           legal_basis: input.legalBasis ?? null,
+          legal_basis_at: input.legalBasisAt ?? null,
           schedule: input.schedule ?? null,
+          is_active: isActive,
           crawl_cursor: null,
           last_error: null,
           last_error_at: null,
           last_scanned_at: null,
-          next_scan_at: null,
+          next_scan_at: isActive ? sql<Date>`now()` : null,
           settings: JSON.stringify(input.settings ?? {}),
         })
         .returningAll()
@@ -73,11 +113,82 @@ export class AccountsRepository {
       .executeTakeFirst();
   }
 
-  /** Accounts ordered by platform and handle; `isActive` filters when given. */
-  async list(filter: { isActive?: boolean } = {}): Promise<Account[]> {
+  /**
+   * Finds an account by reference: its id, the first 8 or more characters of its id, or
+   * `platform:handle`. Throws AccountNotFoundError (a NotFoundError) when none matches and
+   * InputValidationError when an id prefix matches several.
+   */
+  async resolve(reference: string): Promise<Account> {
+    const ref = reference.trim();
+    if (UUID.test(ref)) {
+      const account = await this.db.selectFrom('accounts').selectAll().where('id', '=', ref.toLowerCase()).executeTakeFirst();
+      if (account) return account;
+    } else if (ID_PREFIX.test(ref)) {
+      const matches = await this.db
+        .selectFrom('accounts')
+        .selectAll()
+        .where(sql<string>`id::text`, 'like', `${ref.toLowerCase()}%`)
+        .limit(2)
+        .execute();
+      if (matches.length > 1) {
+        throw new InputValidationError('account reference', [
+          { path: ref, message: `more than one account id starts with ${ref}: give more of the id, or platform:handle` },
+        ]);
+      }
+      if (matches[0]) return matches[0];
+    }
+    const colon = ref.indexOf(':');
+    if (colon > 0) {
+      const account = await this.findByHandle(ref.slice(0, colon), ref.slice(colon + 1));
+      if (account) return account;
+    }
+    throw new AccountNotFoundError(reference);
+  }
+
+  /** Accounts ordered by platform and handle, narrowed by each filter given. */
+  async list(filter: AccountFilter = {}): Promise<Account[]> {
     let query = this.db.selectFrom('accounts').selectAll().orderBy('platform').orderBy('handle');
     if (filter.isActive !== undefined) query = query.where('is_active', '=', filter.isActive);
+    if (filter.platform !== undefined) query = query.where('platform', '=', filter.platform);
+    if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+    if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
     return query.execute();
+  }
+
+  /** Stops scanning an account (nothing is deleted): inactive, and no scan due. */
+  async disable(id: string): Promise<Account> {
+    return this.setActive(id, false);
+  }
+
+  /** Scans an account again, due at once. */
+  async enable(id: string): Promise<Account> {
+    return this.setActive(id, true);
+  }
+
+  /** What `remove` would delete with the account. */
+  async dependents(id: string): Promise<AccountDependents> {
+    const { posts, media, findings } = await this.db
+      .selectNoFrom((eb) => [
+        eb.selectFrom('posts').where('account_id', '=', id).select((inner) => inner.fn.countAll<number>().as('n')).as('posts'),
+        eb
+          .selectFrom('media')
+          .innerJoin('posts', 'posts.id', 'media.post_id')
+          .where('posts.account_id', '=', id)
+          .select((inner) => inner.fn.countAll<number>().as('n'))
+          .as('media'),
+        eb.selectFrom('findings').where('account_id', '=', id).select((inner) => inner.fn.countAll<number>().as('n')).as('findings'),
+      ])
+      .executeTakeFirstOrThrow();
+    return { posts: posts ?? 0, media: media ?? 0, findings: findings ?? 0 };
+  }
+
+  /**
+   * Deletes an account with its posts, their media and its findings (foreign keys cascade); the
+   * findings' events stay in the outbox, which the SIEM has already been sent.
+   */
+  async remove(id: string): Promise<void> {
+    const result = await this.db.deleteFrom('accounts').where('id', '=', id).executeTakeFirst();
+    if (result.numDeletedRows === 0n) throw new NotFoundError('account', id);
   }
 
   /** Records the outcome of a collection: `ok` clears the last error, the others keep it with its time. */
@@ -94,5 +205,16 @@ export class AccountsRepository {
       .where('id', '=', id)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) throw new NotFoundError('account', id);
+  }
+
+  private async setActive(id: string, isActive: boolean): Promise<Account> {
+    const account = await this.db
+      .updateTable('accounts')
+      .set({ is_active: isActive, next_scan_at: isActive ? sql<Date>`now()` : null, updated_at: sql<Date>`now()` })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    if (!account) throw new NotFoundError('account', id);
+    return account;
   }
 }

@@ -1,8 +1,35 @@
-import type { Kysely, Updateable } from 'kysely';
+import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
 import { NotFoundError } from '../../core/errors.js';
-import type { ScanCounts, ScanRun, ScanRunsTable, ScanStatus, ScanTrigger, Schema } from '../schema.js';
+import type {
+  ScanAccountStatus,
+  ScanCounts,
+  ScanRun,
+  ScanRunAccount,
+  ScanRunsTable,
+  ScanStatus,
+  ScanTrigger,
+  Schema,
+} from '../schema.js';
 
-/** Scan runs with their counts and errors, from queued to a final status. */
+/** How far a scan has got, read from the database (the record of what is left to do). */
+export interface ScanProgress {
+  accounts: { total: number; done: number; failed: number; blocked: number };
+  /** Posts this scan collected new or changed, and how many of them still wait for analysis. */
+  posts: { total: number; pending: number; failed: number };
+  images: { total: number; pending: number; failed: number };
+  findings: number;
+  /** True when every account is collected (or failed) and every post analyzed (or failed). */
+  isDone: boolean;
+}
+
+/** One thing that went wrong in a scan, as kept with its run. */
+export interface ScanError {
+  at: string;
+  message: string;
+  accountId?: string;
+}
+
+/** Scan runs: which accounts each covers, how far each got, and counts and errors when done. */
 export class ScanRunsRepository {
   constructor(private readonly db: Kysely<Schema>) {}
 
@@ -14,6 +41,36 @@ export class ScanRunsRepository {
       .executeTakeFirstOrThrow();
   }
 
+  /**
+   * Starts a scan of these accounts inside the caller's transaction: the run, running, and one
+   * pending row per account, so the work is on record before any job exists.
+   */
+  static async start(
+    trx: Transaction<Schema>,
+    trigger: ScanTrigger,
+    accountIds: readonly string[],
+  ): Promise<ScanRun> {
+    const run = await trx
+      .insertInto('scan_runs')
+      .values({
+        trigger,
+        account_id: accountIds.length === 1 ? (accountIds[0] ?? null) : null,
+        status: 'running',
+        counts: JSON.stringify({ accounts: accountIds.length, posts: 0, images: 0, findings: 0, errors: 0 }),
+        started_at: new Date(),
+        finished_at: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (accountIds.length > 0) {
+      await trx
+        .insertInto('scan_run_accounts')
+        .values(accountIds.map((accountId) => ({ scan_run_id: run.id, account_id: accountId, error: null })))
+        .execute();
+    }
+    return run;
+  }
+
   async markRunning(id: string): Promise<ScanRun> {
     return this.update(id, { status: 'running', started_at: new Date() });
   }
@@ -22,7 +79,7 @@ export class ScanRunsRepository {
     id: string,
     status: Extract<ScanStatus, 'completed' | 'failed' | 'cancelled'>,
     counts: ScanCounts,
-    errors: ReadonlyArray<{ at: string; message: string; accountId?: string }> = [],
+    errors: readonly ScanError[] = [],
   ): Promise<ScanRun> {
     return this.update(id, {
       status,
@@ -36,6 +93,141 @@ export class ScanRunsRepository {
     const run = await this.db.selectFrom('scan_runs').selectAll().where('id', '=', id).executeTakeFirst();
     if (!run) throw new NotFoundError('scan run', id);
     return run;
+  }
+
+  /** Runs still under way, oldest first. */
+  async listRunning(): Promise<ScanRun[]> {
+    return this.db.selectFrom('scan_runs').selectAll().where('status', '=', 'running').orderBy('created_at').execute();
+  }
+
+  /** The newest runs first. */
+  async listRecent(limit = 20): Promise<ScanRun[]> {
+    return this.db.selectFrom('scan_runs').selectAll().orderBy('created_at', 'desc').limit(limit).execute();
+  }
+
+  async accountsOf(id: string, status?: ScanAccountStatus): Promise<ScanRunAccount[]> {
+    let query = this.db.selectFrom('scan_run_accounts').selectAll().where('scan_run_id', '=', id);
+    if (status !== undefined) query = query.where('status', '=', status);
+    return query.execute();
+  }
+
+  /** Records how one account's collection ended (inside the caller's transaction when given). */
+  static async recordAccount(
+    db: Kysely<Schema>,
+    scanRunId: string,
+    accountId: string,
+    outcome: { status: ScanAccountStatus; posts?: number; error?: string },
+  ): Promise<void> {
+    await db
+      .updateTable('scan_run_accounts')
+      .set({ status: outcome.status, posts: outcome.posts ?? 0, error: outcome.error ?? null, updated_at: new Date() })
+      .where('scan_run_id', '=', scanRunId)
+      .where('account_id', '=', accountId)
+      .execute();
+  }
+
+  async progress(id: string): Promise<ScanProgress> {
+    const accounts = await this.db
+      .selectFrom('scan_run_accounts')
+      .select([
+        sql<number>`count(*)::int`.as('total'),
+        sql<number>`(count(*) filter (where status <> 'pending'))::int`.as('done'),
+        sql<number>`(count(*) filter (where status = 'failed'))::int`.as('failed'),
+        sql<number>`(count(*) filter (where status = 'blocked'))::int`.as('blocked'),
+      ])
+      .where('scan_run_id', '=', id)
+      .executeTakeFirstOrThrow();
+    const posts = await this.db
+      .selectFrom('posts')
+      .select([
+        sql<number>`count(*)::int`.as('total'),
+        sql<number>`(count(*) filter (where analyzed_at is null and analysis_failed_at is null))::int`.as('pending'),
+        sql<number>`(count(*) filter (where analysis_failed_at is not null))::int`.as('failed'),
+      ])
+      .where('scan_run_id', '=', id)
+      .executeTakeFirstOrThrow();
+    const images = await this.db
+      .selectFrom('media')
+      .innerJoin('posts', 'posts.id', 'media.post_id')
+      .select([
+        sql<number>`count(*)::int`.as('total'),
+        sql<number>`(count(*) filter (where media.status = 'pending'))::int`.as('pending'),
+        sql<number>`(count(*) filter (where media.status = 'failed'))::int`.as('failed'),
+      ])
+      .where('posts.scan_run_id', '=', id)
+      .executeTakeFirstOrThrow();
+    const findings = await this.db
+      .selectFrom('findings')
+      .select(sql<number>`count(*)::int`.as('count'))
+      .where('scan_run_id', '=', id)
+      .executeTakeFirstOrThrow();
+    return {
+      accounts,
+      posts,
+      images,
+      findings: findings.count,
+      isDone: accounts.done === accounts.total && posts.pending === 0,
+    };
+  }
+
+  /**
+   * Closes a running scan whose work is all done, with its counts and errors; does nothing to a
+   * scan still under way or already closed (so any number of processes may call it).
+   */
+  async finishIfDone(id: string): Promise<ScanRun | undefined> {
+    const progress = await this.progress(id);
+    if (!progress.isDone) return undefined;
+    const failures = await this.db
+      .selectFrom('scan_run_accounts')
+      .select(['account_id', 'status', 'error', 'updated_at'])
+      .where('scan_run_id', '=', id)
+      .where('status', 'in', ['failed', 'blocked'])
+      .execute();
+    const jobFailures = await this.db
+      .selectFrom('failed_jobs')
+      .select(['stage', 'error', 'failed_at'])
+      .where('scan_run_id', '=', id)
+      .where('stage', '<>', 'collect')
+      .where('retried_at', 'is', null)
+      .execute();
+    const errors: ScanError[] = [
+      ...failures.map((row) => ({
+        at: row.updated_at.toISOString(),
+        message: `${row.status === 'blocked' ? 'blocked' : 'failed'}: ${row.error ?? 'no reason given'}`,
+        accountId: row.account_id,
+      })),
+      ...jobFailures.map((row) => ({ at: row.failed_at.toISOString(), message: `${row.stage}: ${row.error}` })),
+    ];
+    const counts: ScanCounts = {
+      accounts: progress.accounts.total,
+      posts: progress.posts.total,
+      images: progress.images.total - progress.images.failed,
+      findings: progress.findings,
+      errors: errors.length,
+    };
+    const allFailed = progress.accounts.total > 0 && progress.accounts.failed + progress.accounts.blocked === progress.accounts.total;
+    return this.db
+      .updateTable('scan_runs')
+      .set({
+        status: allFailed ? 'failed' : 'completed',
+        counts: JSON.stringify(counts),
+        errors: JSON.stringify(errors.slice(0, 1_000)),
+        finished_at: new Date(),
+      })
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  /** Opens a closed scan again (a failed job of it is being retried). */
+  async reopen(id: string): Promise<void> {
+    await this.db
+      .updateTable('scan_runs')
+      .set({ status: 'running', finished_at: null })
+      .where('id', '=', id)
+      .where('status', 'in', ['completed', 'failed'])
+      .execute();
   }
 
   private async update(id: string, changes: Updateable<ScanRunsTable>): Promise<ScanRun> {

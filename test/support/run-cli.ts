@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 export const CLI_PATH = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 export const REPO_ROOT = path.resolve(path.dirname(CLI_PATH), '../..');
 
-const OUR_VARIABLES = /^(OVERSHARE_|DATABASE_|OCR_|CRAWL_|CHROME_PATH$|LOG_LEVEL$|HOST$|PORT$|NODE_ENV$|READINESS_|SHUTDOWN_)/u;
+const OUR_VARIABLES = /^(OVERSHARE_|DATABASE_|OCR_|CRAWL_|CHROME_PATH$|LOG_LEVEL$|HOST$|PORT$|NODE_ENV$|READINESS_|SHUTDOWN_|REDIS_|PIPELINE_|SCAN_|SCHEDULER_)/u;
 
 export function assertCliBuilt(): void {
   if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run \`npm run build\` before these tests.`);

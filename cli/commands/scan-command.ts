@@ -1,0 +1,94 @@
+import { Command } from 'commander';
+import { InputValidationError, PermanentError } from '../../core/errors.js';
+import { AccountsRepository } from '../../store/repositories/accounts-repository.js';
+import { ScanRunsRepository } from '../../store/repositories/scan-runs-repository.js';
+import type { ScanRun } from '../../store/schema.js';
+import { createCommandContext } from '../command-context.js';
+import { openMigratedDatabase } from '../open-migrated-database.js';
+import { openPipeline } from '../open-pipeline.js';
+import { plural } from '../plural.js';
+import { ScanProgressBar } from '../scan-progress-bar.js';
+import { describeScanRun } from '../describe-scan-run.js';
+import { terminalSafe } from '../terminal-safe.js';
+
+/**
+ * `overshare scan`: scans accounts now, with a progress bar and a summary. Without REDIS_URL the
+ * work runs in this process; with it, the scan is queued for `overshare worker` processes and
+ * this command watches it.
+ */
+export function scanCommand(): Command {
+  return new Command('scan')
+    .description('scan accounts now: collect their new posts, read their images, flag leaks (progress on stderr, summary on stdout)')
+    .option('--account <ref...>', 'account id, id prefix or platform:handle (repeatable)')
+    .option('--all', 'every active account')
+    .action(async (options: { account?: string[]; all?: boolean }) => {
+      if ((options.account === undefined) === (options.all !== true)) {
+        throw new InputValidationError('scan', [{ path: '--account/--all', message: 'give --account REF (one or more) or --all' }]);
+      }
+      const context = createCommandContext('warn');
+      const { config, log } = context;
+      const database = await openMigratedDatabase(context);
+      try {
+        const accounts = new AccountsRepository(database.db);
+        const chosen = options.all === true ? await accounts.list({ isActive: true }) : await Promise.all((options.account ?? []).map((ref) => accounts.resolve(ref)));
+        const inactive = chosen.filter((account) => !account.is_active);
+        if (inactive.length > 0) {
+          throw new PermanentError(
+            `${inactive.map((account) => `${account.platform}:${account.handle}`).join(', ')} ${inactive.length === 1 ? 'is' : 'are'} disabled: enable or leave out`,
+          );
+        }
+        if (chosen.length === 0) {
+          throw new PermanentError('no active account is registered: add one with `overshare accounts add` or `overshare accounts import FILE.csv`');
+        }
+        const isLocal = config.pipeline.redisUrl === undefined;
+        const opened = await openPipeline(database, { config, log, work: isLocal });
+        const stop = new AbortController();
+        const onSignal = () => stop.abort();
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        try {
+          const { coordinator, queue } = opened.pipeline;
+          const started = await coordinator.startScan('manual', [...new Set(chosen.map((account) => account.id))]);
+          console.error(`Scan ${started.id} of ${plural(chosen.length, 'account')} started (${isLocal ? 'in this process' : 'on the BullMQ workers'}).`);
+          if (!isLocal && (await queue.workers()) === 0) {
+            console.error('No `overshare worker` is connected to REDIS_URL yet: the scan waits in the queue until one starts.');
+          }
+          const bar = new ScanProgressBar();
+          let run: ScanRun;
+          try {
+            run = await coordinator.waitForScan(started.id, { onProgress: (progress) => bar.update(progress), signal: stop.signal });
+          } catch (error) {
+            bar.finish();
+            if (!stop.signal.aborted) throw error;
+            console.error(
+              `Stopped watching scan ${started.id}; it stays on record as running and ${isLocal ? 'resumes at the next `overshare serve` or `overshare scan`' : 'goes on on the workers'}.`,
+            );
+            process.exitCode = 130;
+            return;
+          }
+          bar.finish();
+          console.log(await summarise(run, new ScanRunsRepository(database.db)));
+          if (run.status !== 'completed') process.exitCode = 1;
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          await opened.close();
+        }
+      } finally {
+        await database.close();
+      }
+    });
+}
+
+async function summarise(run: ScanRun, runs: ScanRunsRepository): Promise<string> {
+  const entries = await runs.accountsOf(run.id);
+  const count = (status: string) => entries.filter((entry) => entry.status === status).length;
+  const lines = [
+    describeScanRun(run),
+    `Accounts: ${count('collected')} collected, ${count('failed')} failed, ${count('blocked')} blocked, ${count('skipped')} skipped.`,
+    ...run.errors.slice(0, 20).map((error) => `  ${error.accountId === undefined ? '' : `account ${error.accountId}: `}${terminalSafe(error.message)}`),
+  ];
+  if (run.errors.length > 20) lines.push(`  … and ${run.errors.length - 20} more (overshare jobs failed)`);
+  if (run.counts.findings > 0) lines.push('See them with: overshare findings list --state new');
+  return lines.join('\n');
+}

@@ -1,0 +1,16 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from '../core/logger.js';
+import type { Crawler } from '../crawler/create-crawler.js';
+import type { OcrEngine } from '../ocr/ocr-engine.js';
+import type { RuleSet } from '../rules/compile-rule-set.js';
+import type { Schema } from '../store/schema.js';
+
+/** What the stage processors work with; the same in-process and on BullMQ workers. */
+export interface PipelineDependencies {
+  db: Kysely<Schema>;
+  crawler: Pick<Crawler, 'collect' | 'fetchMedia'>;
+  /** The OCR engine, started on first use (its workers take seconds to load their languages). */
+  ocr: () => Promise<Pick<OcrEngine, 'extract'>>;
+  ruleSet: RuleSet;
+  log: Logger;
+}

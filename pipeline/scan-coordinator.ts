@@ -1,0 +1,107 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from '../core/logger.js';
+import { PipelineWorkRepository } from '../store/repositories/pipeline-work-repository.js';
+import { ScanRunsRepository, type ScanProgress } from '../store/repositories/scan-runs-repository.js';
+import type { ScanRun, ScanTrigger, Schema } from '../store/schema.js';
+import { followUpJobs } from './follow-up-jobs.js';
+import { collectJob } from './job-payloads.js';
+import type { WorkQueue } from './work-queue.js';
+
+/**
+ * Starts scans, watches them, closes them when their work is done, and refills the queue from
+ * the database when jobs were lost (a Redis restart, a process killed before it queued its
+ * follow-up jobs). Every step is safe to run in several processes at once.
+ */
+export class ScanCoordinator {
+  private readonly runs: ScanRunsRepository;
+
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly queue: WorkQueue,
+    private readonly log: Logger,
+  ) {
+    this.runs = new ScanRunsRepository(db);
+  }
+
+  /** Records a scan of these accounts, then queues their collection. */
+  async startScan(trigger: ScanTrigger, accountIds: readonly string[]): Promise<ScanRun> {
+    const run = await this.db.transaction().execute((trx) => ScanRunsRepository.start(trx, trigger, accountIds));
+    await this.queue.enqueue(accountIds.map((accountId) => collectJob(run.id, accountId)));
+    this.log.info({ scanRunId: run.id, trigger, accounts: accountIds.length }, 'scan started');
+    return run;
+  }
+
+  /** The ids of the accounts a scan covers. */
+  async accountsOf(scanRunId: string): Promise<string[]> {
+    return (await this.runs.accountsOf(scanRunId)).map((entry) => entry.account_id);
+  }
+
+  async progress(scanRunId: string): Promise<ScanProgress> {
+    return this.runs.progress(scanRunId);
+  }
+
+  /** Queues again every job the database says running scans still need; returns how many. */
+  async recoverUnfinishedWork(): Promise<number> {
+    const running = await this.runs.listRunning();
+    if (running.length === 0) return 0;
+    const jobs = [];
+    for (const run of running) {
+      const pending = await this.runs.accountsOf(run.id, 'pending');
+      jobs.push(...pending.map((entry) => collectJob(run.id, entry.account_id)));
+    }
+    const work = new PipelineWorkRepository(this.db);
+    for (const run of running) jobs.push(...followUpJobs(run.id, await work.unfinishedWork([run.id])));
+    if (jobs.length > 0) {
+      await this.queue.enqueue(jobs);
+      this.log.info({ jobs: jobs.length, scans: running.length }, 'unfinished work queued again');
+    }
+    return jobs.length;
+  }
+
+  /** Closes every running scan whose work is done; returns the closed runs. */
+  async finishDoneScans(): Promise<ScanRun[]> {
+    const finished: ScanRun[] = [];
+    for (const run of await this.runs.listRunning()) {
+      const closed = await this.runs.finishIfDone(run.id);
+      if (closed === undefined) continue;
+      finished.push(closed);
+      this.log.info({ scanRunId: closed.id, status: closed.status, ...closed.counts }, 'scan finished');
+    }
+    return finished;
+  }
+
+  /**
+   * Waits for a scan to finish, reporting progress every `pollMs`. When the queue sits idle while
+   * the database still lists work, the work is queued again (jobs were lost).
+   */
+  async waitForScan(
+    scanRunId: string,
+    options: { pollMs?: number; onProgress?: (progress: ScanProgress) => void; signal?: AbortSignal } = {},
+  ): Promise<ScanRun> {
+    const pollMs = options.pollMs ?? 250;
+    let idleSince: number | undefined;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const progress = await this.runs.progress(scanRunId);
+      options.onProgress?.(progress);
+      if (progress.isDone) {
+        await this.runs.finishIfDone(scanRunId);
+        return this.runs.getById(scanRunId);
+      }
+      const run = await this.runs.getById(scanRunId);
+      if (run.status !== 'running') return run;
+      const counts = await this.queue.counts();
+      if (counts.waiting + counts.active + counts.delayed === 0) {
+        idleSince ??= Date.now();
+        // Idle for a moment, not an instant: a job may be between finishing and queuing its follow-ups.
+        if (Date.now() - idleSince >= 2_000) {
+          await this.recoverUnfinishedWork();
+          idleSince = undefined;
+        }
+      } else {
+        idleSince = undefined;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import type { Kysely } from 'kysely';
+import type { Finding, FindingEventType, Schema } from '../schema.js';
+import { FindingEventsRepository } from './finding-events-repository.js';
+import { upsertFinding, type FindingInput } from './upsert-finding.js';
+
+/** What saving one post's analysis changed. */
+export interface SavedAnalysis {
+  created: number;
+  updated: number;
+  /** Findings whose evidence is gone from the changed post. */
+  superseded: number;
+  /** True when the post had no finding and its text and image content were dropped. */
+  isContentDropped: boolean;
+}
+
+/**
+ * Saves a post's analysis in one transaction: its findings (new, changed or no longer current),
+ * one outbox event per finding version, the post marked analyzed and, when it has no current
+ * finding, its text, OCR text and image bytes dropped (privacy by design: URL, ids, hashes and
+ * times stay). Saving the same analysis again changes nothing.
+ */
+export class PostAnalysisRepository {
+  constructor(private readonly db: Kysely<Schema>) {}
+
+  async save(postId: string, findings: readonly FindingInput[]): Promise<SavedAnalysis | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      // Lock the post: a replayed job racing this one waits and then sees it analyzed.
+      const post = await trx
+        .selectFrom('posts')
+        .select(['id', 'analyzed_at'])
+        .where('id', '=', postId)
+        .forUpdate()
+        .executeTakeFirst();
+      if (post === undefined || post.analyzed_at !== null) return undefined;
+
+      const changed: Array<{ finding: Finding; type: FindingEventType }> = [];
+      const keys: string[] = [];
+      for (const input of findings) {
+        const { finding, outcome } = await upsertFinding(trx, input);
+        keys.push(finding.dedupe_key);
+        if (outcome !== 'unchanged') changed.push({ finding, type: outcome === 'created' ? 'finding.created' : 'finding.updated' });
+      }
+      let stale = trx
+        .updateTable('findings')
+        .set((eb) => ({ is_current: false, version: eb('version', '+', 1), updated_at: new Date() }))
+        .where('post_id', '=', postId)
+        .where('is_current', '=', true);
+      if (keys.length > 0) stale = stale.where('dedupe_key', 'not in', keys);
+      const superseded = await stale.returningAll().execute();
+      for (const finding of superseded) changed.push({ finding, type: 'finding.updated' });
+
+      const now = new Date();
+      const isContentDropped = keys.length === 0;
+      await trx
+        .updateTable('posts')
+        .set(isContentDropped ? { analyzed_at: now, text: null, content_dropped_at: now } : { analyzed_at: now })
+        .where('id', '=', postId)
+        .execute();
+      if (isContentDropped) {
+        await trx
+          .updateTable('media')
+          .set({ content: null, ocr_text: null, ocr_words: null, metadata: '{}' })
+          .where('post_id', '=', postId)
+          .execute();
+      }
+      // Events last: the outbox lock is held from the first append to COMMIT.
+      for (const { finding, type } of changed) await FindingEventsRepository.append(trx, finding, type);
+      return {
+        created: changed.filter((entry) => entry.type === 'finding.created').length,
+        updated: changed.length - changed.filter((entry) => entry.type === 'finding.created').length - superseded.length,
+        superseded: superseded.length,
+        isContentDropped,
+      };
+    });
+  }
+}
