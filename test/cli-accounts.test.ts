@@ -2,7 +2,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { migrateToLatest } from '../store/migrate-to-latest.js';
 import { openDatabase } from '../store/open-database.js';
 import { AccountsRepository } from '../store/repositories/accounts-repository.js';
 import { FindingsRepository } from '../store/repositories/findings-repository.js';

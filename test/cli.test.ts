@@ -12,7 +12,7 @@ describe('overshare command line', () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
     const listed = [...help.stdout.matchAll(/^ {2}(\w+)(?: \[options\])?(?: \[command\])?(?: <[\w.]+>)? {2,}/gmu)].map((match) => match[1]);
-    expect(listed).toEqual(['serve', 'migrate', 'policy', 'analyze', 'collect', 'accounts', 'findings', 'rules', 'help']);
+    expect(listed).toEqual(['serve', 'demo', 'worker', 'migrate', 'policy', 'analyze', 'collect', 'accounts', 'scan', 'findings', 'jobs', 'retention', 'rules', 'help']);
     for (const command of [['serve'], ['migrate'], ['policy'], ['policy', 'check'], ['analyze'], ['collect'], ['accounts'], ['accounts', 'add'], ['accounts', 'import'], ['accounts', 'list'], ['accounts', 'show'], ['accounts', 'disable'], ['accounts', 'enable'], ['accounts', 'remove'], ['findings'], ['findings', 'list'], ['findings', 'show'], ['rules', 'list'], ['rules', 'test'], ['rules', 'explain']]) {
       const result = await runCli([...command, '--help']);
       expect(result.code, command.join(' ')).toBe(0);
