@@ -32,7 +32,12 @@ export async function openPipeline(
     if (options.work) {
       await pipeline.work({
         crawler,
-        ocr: () => (ocr ??= createConfiguredOcrEngine(config)),
+        // A failed start is not kept: the next image tries again (after the data is installed, say).
+        ocr: () =>
+          (ocr ??= createConfiguredOcrEngine(config).catch((error: unknown) => {
+            ocr = undefined;
+            throw error;
+          })),
         ruleSet: rules.ruleSet,
       });
     }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { PermanentError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { nextRunAt, parseSchedule, type Schedule } from '../core/schedule.js';
@@ -35,7 +35,8 @@ export async function claimDueAccounts(
           ),
         ),
       )
-      .orderBy('next_scan_at')
+      // Never-scheduled accounts first, then the longest overdue.
+      .orderBy(sql`next_scan_at asc nulls first`)
       .limit(limit)
       .forUpdate()
       .skipLocked()

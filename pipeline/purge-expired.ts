@@ -79,9 +79,10 @@ export async function purgeExpired(db: Kysely<Schema>, retention: Policy['retent
     if (purged.findings < BATCH) break;
   }
 
+  // Clean posts, and posts whose analysis failed for good (they found nothing either).
   const removedPosts = await db
     .deleteFrom('posts')
-    .where('content_dropped_at', 'is not', null)
+    .where((eb) => eb.or([eb('content_dropped_at', 'is not', null), eb('analysis_failed_at', 'is not', null)]))
     .where('collected_at', '<', cleanBefore)
     .where((eb) => eb.not(eb.exists(eb.selectFrom('findings').select('id').whereRef('findings.post_id', '=', 'posts.id'))))
     .executeTakeFirst();

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { PermanentError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { PipelineWorkRepository } from '../store/repositories/pipeline-work-repository.js';
 import { ScanRunsRepository, type ScanProgress } from '../store/repositories/scan-runs-repository.js';
@@ -82,24 +83,30 @@ export class ScanCoordinator {
     let idleSince: number | undefined;
     for (;;) {
       options.signal?.throwIfAborted();
-      const progress = await this.runs.progress(scanRunId);
-      options.onProgress?.(progress);
-      if (progress.isDone) {
-        await this.runs.finishIfDone(scanRunId);
-        return this.runs.getById(scanRunId);
-      }
-      const run = await this.runs.getById(scanRunId);
-      if (run.status !== 'running') return run;
-      const counts = await this.queue.counts();
-      if (counts.waiting + counts.active + counts.delayed === 0) {
-        idleSince ??= Date.now();
-        // Idle for a moment, not an instant: a job may be between finishing and queuing its follow-ups.
-        if (Date.now() - idleSince >= 2_000) {
-          await this.recoverUnfinishedWork();
+      try {
+        const progress = await this.runs.progress(scanRunId);
+        options.onProgress?.(progress);
+        if (progress.isDone) {
+          await this.runs.finishIfDone(scanRunId);
+          return await this.runs.getById(scanRunId);
+        }
+        const run = await this.runs.getById(scanRunId);
+        if (run.status !== 'running') return run;
+        const counts = await this.queue.counts();
+        if (counts.waiting + counts.active + counts.delayed === 0) {
+          idleSince ??= Date.now();
+          // Idle for a moment, not an instant: a job may be between finishing and queuing its follow-ups.
+          if (Date.now() - idleSince >= 2_000) {
+            await this.recoverUnfinishedWork();
+            idleSince = undefined;
+          }
+        } else {
           idleSince = undefined;
         }
-      } else {
-        idleSince = undefined;
+      } catch (error) {
+        // The database or Redis is away for a moment: keep watching; the scan goes on without us.
+        if (error instanceof PermanentError) throw error;
+        this.log.warn({ scanRunId, err: error }, 'cannot read the scan’s progress; trying again');
       }
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }

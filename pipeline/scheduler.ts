@@ -19,6 +19,8 @@ export interface SchedulerOptions {
   log: Logger;
   /** Accounts claimed per scheduled scan at most (the rest are claimed on the next tick). */
   claimLimit?: number;
+  /** How often unfinished work is queued again even when the queue is busy; default 10 ticks. */
+  recoveryEveryMs?: number;
   /** How often the retention job runs; default hourly. */
   retentionEveryMs?: number;
 }
@@ -41,6 +43,8 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   const retentionEveryMs = options.retentionEveryMs ?? 3_600_000;
   let lastRetention = 0;
   let wasIdle = false;
+  const recoveryEveryMs = options.recoveryEveryMs ?? options.tickMs * 10;
+  let lastRecovery = Date.now();
   let isStopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> = Promise.resolve();
@@ -56,7 +60,13 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     await coordinator.finishDoneScans();
     const counts = await queue.counts();
     const isIdle = counts.waiting + counts.active + counts.delayed === 0;
-    if (isIdle && wasIdle) await coordinator.recoverUnfinishedWork();
+    // Fast when the queue sits idle while scans wait; and every so often whatever the queue says,
+    // because a queue can also lose some jobs while holding others (queued jobs are dropped by key,
+    // so this never runs work twice at once).
+    if ((isIdle && wasIdle) || Date.now() - lastRecovery >= recoveryEveryMs) {
+      lastRecovery = Date.now();
+      await coordinator.recoverUnfinishedWork();
+    }
     wasIdle = isIdle;
     if (Date.now() - lastRetention >= retentionEveryMs) {
       lastRetention = Date.now();

@@ -13,7 +13,7 @@ describe('overshare command line', () => {
     expect(help.code).toBe(0);
     const listed = [...help.stdout.matchAll(/^ {2}(\w+)(?: \[options\])?(?: \[command\])?(?: <[\w.]+>)? {2,}/gmu)].map((match) => match[1]);
     expect(listed).toEqual(['serve', 'demo', 'worker', 'migrate', 'policy', 'analyze', 'collect', 'accounts', 'scan', 'findings', 'jobs', 'retention', 'rules', 'help']);
-    for (const command of [['serve'], ['migrate'], ['policy'], ['policy', 'check'], ['analyze'], ['collect'], ['accounts'], ['accounts', 'add'], ['accounts', 'import'], ['accounts', 'list'], ['accounts', 'show'], ['accounts', 'disable'], ['accounts', 'enable'], ['accounts', 'remove'], ['findings'], ['findings', 'list'], ['findings', 'show'], ['rules', 'list'], ['rules', 'test'], ['rules', 'explain']]) {
+    for (const command of [['serve'], ['migrate'], ['policy'], ['policy', 'check'], ['analyze'], ['collect'], ['accounts'], ['accounts', 'add'], ['accounts', 'import'], ['accounts', 'list'], ['accounts', 'show'], ['accounts', 'disable'], ['accounts', 'enable'], ['accounts', 'remove'], ['findings'], ['findings', 'list'], ['findings', 'show'], ['demo'], ['worker'], ['scan'], ['jobs'], ['jobs', 'failed'], ['jobs', 'retry'], ['retention'], ['rules', 'list'], ['rules', 'test'], ['rules', 'explain']]) {
       const result = await runCli([...command, '--help']);
       expect(result.code, command.join(' ')).toBe(0);
       expect(result.stdout).toContain(`Usage: overshare ${command.join(' ')}`);
@@ -86,9 +86,9 @@ describe('overshare migrate and serve on the embedded database', () => {
     const env = { OVERSHARE_DATA_DIR: dataDir };
     const first = await runCli(['migrate'], { env });
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^Applied 1 of 1 migration \(0001-initial\) in embedded database /u);
+    expect(first.stdout).toMatch(/^Applied 2 of 2 migrations \(0001-initial, 0002-pipeline\) in embedded database /u);
     const second = await runCli(['migrate'], { env });
-    expect(second.stdout).toMatch(/^Schema is up to date \(1 migration\)/u);
+    expect(second.stdout).toMatch(/^Schema is up to date \(2 migrations\)/u);
   });
 
   it('serves /readyz with the database up, refuses a second process on the same folder, and stops cleanly on SIGTERM', async () => {
@@ -137,7 +137,7 @@ describe.skipIf(!inject('isPostgresAvailable'))('overshare serve on PostgreSQL',
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ checks: { database: { status: 'up', kind: 'postgres' } } });
     const migrate = await runCli(['migrate'], { env: { DATABASE_URL: testDatabase.url } });
-    expect(migrate.stdout).toMatch(/^Schema is up to date \(1 migration\) in PostgreSQL postgres:\/\//u);
+    expect(migrate.stdout).toMatch(/^Schema is up to date \(2 migrations\) in PostgreSQL postgres:\/\//u);
     expect(await serve.stop('SIGTERM')).toBe(0);
     serve = undefined;
   });

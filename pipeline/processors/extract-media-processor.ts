@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PermanentError } from '../../core/errors.js';
+import { ConfigError, PermanentError } from '../../core/errors.js';
 import { PipelineWorkRepository } from '../../store/repositories/pipeline-work-repository.js';
 import type { MediaWord } from '../../store/schema.js';
 import { analyzeJob, type ExtractPayload, type StageJob } from '../job-payloads.js';
@@ -48,7 +48,9 @@ export async function extractMediaProcessor(payload: ExtractPayload, deps: Pipel
         });
       }
     } catch (error) {
-      if (!(error instanceof PermanentError)) throw error;
+      // A broken installation (no OCR language data) is the job's failure, kept for `jobs retry`,
+      // not the image's.
+      if (!(error instanceof PermanentError) || error instanceof ConfigError) throw error;
       await repository.failMedia(media.id, error.message, contentSha256);
       deps.log.warn({ mediaId: media.id, postId: payload.postId, err: error }, 'image not read');
     }

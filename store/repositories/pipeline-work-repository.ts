@@ -121,9 +121,26 @@ export class PipelineWorkRepository {
                   status: 'pending',
                   error: null,
                   extracted_at: null,
+                  // Nothing of another image's reading may stay with this one.
+                  content: null,
+                  content_sha256: null,
+                  mime_type: null,
+                  byte_size: null,
+                  width: null,
+                  height: null,
+                  perceptual_hash: null,
+                  ocr_text: null,
+                  ocr_words: null,
+                  metadata: '{}',
                 }))
-                // The same image at the same place keeps what was read of it.
-                .where('media.source_url', '<>', (eb) => eb.ref('excluded.source_url')),
+                // The same image at the same place keeps what was read of it, unless its reading
+                // was dropped with a clean analysis: the changed post is then read whole again.
+                .where((eb) =>
+                  eb.or([
+                    eb('media.source_url', '<>', eb.ref('excluded.source_url')),
+                    eb.and([eb('media.status', '=', 'extracted'), eb('media.ocr_words', 'is', null)]),
+                  ]),
+                ),
             )
             .execute();
         }

@@ -85,6 +85,34 @@ export async function startServe(options: { env?: Record<string, string>; cwd?: 
   };
 }
 
+/** A long-running `overshare ARGS` (a worker, say) with its output so far, and its exit. */
+export interface CliProcess {
+  child: ChildProcess;
+  output(): { stdout: string; stderr: string };
+  exited: Promise<number | null>;
+  /** Sends `signal` (default SIGTERM) and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function spawnCli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): CliProcess {
+  const child = spawn(process.execPath, [CLI_PATH, ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: childEnvironment(options.env ?? {}),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = collect(child);
+  const exited = once(child, 'close').then(([code]) => code as number | null);
+  return {
+    child,
+    output,
+    exited,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
 function collect(child: ChildProcess): () => { stdout: string; stderr: string } {
   let stdout = '';
   let stderr = '';
