@@ -54,16 +54,8 @@ describe('loadConfig', () => {
           browserRecycleAfterPages: 100,
         },
         pipeline: {
-          redisUrl: undefined,
-          queuePrefix: 'overshare',
-          collectConcurrency: 8,
-          extractConcurrency: 2,
-          analyzeConcurrency: 4,
-          jobAttempts: 6,
-          backoffBaseMs: 2_000,
-          maxBackoffMs: 300_000,
-          defaultSchedule: '24h',
-          schedulerTickMs: 15_000,
+          ...{ redisUrl: undefined, queuePrefix: 'overshare', collectConcurrency: 8, extractConcurrency: 2, analyzeConcurrency: 4 },
+          ...{ jobAttempts: 6, backoffBaseMs: 2_000, maxBackoffMs: 300_000, defaultSchedule: '24h', schedulerTickMs: 15_000 },
         },
       });
     });
@@ -177,16 +169,8 @@ describe('loadConfig', () => {
           browserRecycleAfterPages: 10,
         },
         pipeline: {
-          redisUrl: 'redis://:pw@queue.internal:6379/2',
-          queuePrefix: 'overshare-eu',
-          collectConcurrency: 3,
-          extractConcurrency: 1,
-          analyzeConcurrency: 9,
-          jobAttempts: 2,
-          backoffBaseMs: 50,
-          maxBackoffMs: 500,
-          defaultSchedule: '0 6 * * 1-5',
-          schedulerTickMs: 1_000,
+          ...{ redisUrl: 'redis://:pw@queue.internal:6379/2', queuePrefix: 'overshare-eu', collectConcurrency: 3, extractConcurrency: 1 },
+          ...{ analyzeConcurrency: 9, jobAttempts: 2, backoffBaseMs: 50, maxBackoffMs: 500, defaultSchedule: '0 6 * * 1-5', schedulerTickMs: 1_000 },
         },
       });
     });
@@ -375,16 +359,9 @@ describe('CONFIG_VARIABLES', () => {
       'CRAWL_BACKFILL_POSTS',
       'CRAWL_BROWSER_PAGES',
       'CRAWL_BROWSER_RECYCLE_AFTER_PAGES',
-      'REDIS_URL',
-      'REDIS_QUEUE_PREFIX',
-      'PIPELINE_COLLECT_CONCURRENCY',
-      'PIPELINE_EXTRACT_CONCURRENCY',
-      'PIPELINE_ANALYZE_CONCURRENCY',
-      'PIPELINE_JOB_ATTEMPTS',
-      'PIPELINE_BACKOFF_BASE_MS',
-      'PIPELINE_MAX_BACKOFF_MS',
-      'SCAN_DEFAULT_SCHEDULE',
-      'SCHEDULER_TICK_MS',
+      ...['REDIS_URL', 'REDIS_QUEUE_PREFIX', 'PIPELINE_COLLECT_CONCURRENCY', 'PIPELINE_EXTRACT_CONCURRENCY'],
+      ...['PIPELINE_ANALYZE_CONCURRENCY', 'PIPELINE_JOB_ATTEMPTS', 'PIPELINE_BACKOFF_BASE_MS', 'PIPELINE_MAX_BACKOFF_MS'],
+      ...['SCAN_DEFAULT_SCHEDULE', 'SCHEDULER_TICK_MS'],
     ]);
   });
 });

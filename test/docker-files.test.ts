@@ -77,7 +77,7 @@ describe('docker/compose.yaml', () => {
     }
   });
 
-  it('runs only commands that overshare --help lists, except the worker held back under a profile', async () => {
+  it('runs only commands that overshare --help lists', async () => {
     assertCliBuilt();
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
@@ -90,8 +90,7 @@ describe('docker/compose.yaml', () => {
       if (!isBuiltFromDockerfile(service)) continue;
       const words = typeof service.command === 'string' ? service.command.split(/\s+/u) : service.command;
       const command = words?.[0] ?? imageCommand;
-      const isDormantWorker = name === 'worker' && command === 'worker' && (service.profiles ?? []).length > 0;
-      expect(listed.includes(command ?? '') || isDormantWorker, `service ${name} runs "${command}"`).toBe(true);
+      expect(listed.includes(command ?? ''), `service ${name} runs "${command}"`).toBe(true);
     }
     expect(listed, 'the image CMD').toContain(imageCommand);
   });
