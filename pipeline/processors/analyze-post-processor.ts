@@ -3,7 +3,7 @@ import type { ImageInput } from '../../rules/build-segments.js';
 import type { Finding as RuleFinding } from '../../rules/score-finding.js';
 import { PipelineWorkRepository } from '../../store/repositories/pipeline-work-repository.js';
 import { PostAnalysisRepository } from '../../store/repositories/post-analysis-repository.js';
-import type { FindingInput } from '../../store/repositories/upsert-finding.js';
+import { findingDedupeKey, type FindingInput } from '../../store/repositories/upsert-finding.js';
 import type { Evidence, Media } from '../../store/schema.js';
 import type { AnalyzePayload, StageJob } from '../job-payloads.js';
 import type { PipelineDependencies } from '../pipeline-dependencies.js';
@@ -27,7 +27,17 @@ export async function analyzePostProcessor(payload: AnalyzePayload, deps: Pipeli
     images: readable.map(imageInput),
     account: `${account.platform}:${account.handle}`,
   });
-  const findings = analysis.findings.map((finding) => findingInput(finding, post.id, account.id, payload.scanRunId, readable));
+  // One finding per (rule, evidence): the same words twice in a post are one finding, the
+  // highest-scoring occurrence (findings come highest first), not a finding and a new version of it.
+  const seen = new Set<string>();
+  const findings = analysis.findings
+    .map((finding) => findingInput(finding, post.id, account.id, payload.scanRunId, readable))
+    .filter((finding) => {
+      const key = findingDedupeKey(finding.postId, finding.ruleIds[0], finding.evidence);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
   const saved = await new PostAnalysisRepository(deps.db).save(post.id, findings);
   if (saved !== undefined && (saved.created > 0 || saved.updated > 0 || saved.superseded > 0)) {
     deps.log.info({ scanRunId: payload.scanRunId, postId: post.id, ...saved }, 'findings recorded');
