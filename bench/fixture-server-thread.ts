@@ -11,7 +11,7 @@ import { startFixtureServer, type RecordedRequest } from '../test/fixture-platfo
 export type FixtureThreadRequest =
   | { id: number; type: 'requests' }
   | { id: number; type: 'clear-requests' }
-  | { id: number; type: 'publish'; perAccount: number }
+  | { id: number; type: 'publish'; perAccount: number; handles?: string[] }
   | { id: number; type: 'close' };
 
 export type FixtureThreadAnswer =
@@ -35,7 +35,7 @@ port.on('message', (message: FixtureThreadRequest) => {
         server.requests.length = 0;
         break;
       case 'publish':
-        for (const handle of network.accounts.keys()) network.publish(handle, message.perAccount);
+        for (const handle of message.handles ?? network.accounts.keys()) network.publish(handle, message.perAccount);
         break;
       case 'close':
         await server.close();

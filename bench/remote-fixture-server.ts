@@ -11,8 +11,8 @@ export interface RemoteFixtureServer {
   baseUrl(platform: PlatformName): string;
   requests(): Promise<RecordedRequest[]>;
   clearRequests(): Promise<void>;
-  /** Publishes `perAccount` new posts on every account. */
-  publish(perAccount: number): Promise<void>;
+  /** Publishes `perAccount` new posts on every account, or on `handles` only (in their order). */
+  publish(perAccount: number, handles?: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,8 +53,8 @@ export async function startRemoteFixtureServer(options: FixtureNetworkOptions): 
     async clearRequests() {
       await ask({ type: 'clear-requests' });
     },
-    async publish(perAccount) {
-      await ask({ type: 'publish', perAccount });
+    async publish(perAccount, handles) {
+      await ask({ type: 'publish', perAccount, ...(handles === undefined ? {} : { handles: [...handles] }) });
     },
     async close() {
       await ask({ type: 'close' });

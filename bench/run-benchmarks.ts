@@ -8,9 +8,11 @@ import { runStoreThroughput } from './store-throughput.js';
 /**
  * Runs every benchmark and prints Markdown tables for docs/benchmarks.md, with the machine they
  * ran on. Raw results go to bench/results/ (not committed).
- *   npm run bench -- [--only store|rules|ocr|ocr-variants|crawler] [--runs 5] [--findings 2000] [--posts 20000] [--images 100] [--accounts 1000] [--browser-accounts 20] [--verbose]
+ *   npm run bench -- [--only store|rules|ocr|ocr-variants|crawler|pipeline] [--runs 5] [--findings 2000] [--posts 20000] [--images 100] [--accounts 1000] [--browser-accounts 20] [--verbose]
  * The OCR section runs once unless --runs is given: one run of every engine over 2 × 100 photos
- * takes several minutes (the native CLI reads about one image per second per core).
+ * takes several minutes (the native CLI reads about one image per second per core). So does the
+ * pipeline section, which scans --accounts accounts three ways (see bench/pipeline-benchmark.ts); its
+ * BullMQ workers run the built CLI, so run `npm run build` first.
  */
 const { values } = parseArgs({
   options: {
@@ -26,6 +28,7 @@ const { values } = parseArgs({
 });
 const runs = Number(values.runs ?? '5');
 const ocrRuns = Number(values.runs ?? '1');
+const pipelineRuns = ocrRuns;
 const imageCount = Number(values.images);
 const findings = Number(values.findings);
 const postCount = Number(values.posts);
@@ -44,10 +47,10 @@ if (
   accountCount < 1 ||
   !Number.isInteger(browserAccountCount) ||
   browserAccountCount < 1 ||
-  (values.only !== undefined && !['store', 'rules', 'ocr', 'ocr-variants', 'crawler'].includes(values.only))
+  (values.only !== undefined && !['store', 'rules', 'ocr', 'ocr-variants', 'crawler', 'pipeline'].includes(values.only))
 ) {
   console.error(
-    'usage: npm run bench -- [--only store|rules|ocr|ocr-variants|crawler] [--runs N>=1] [--findings N>=10] [--posts N>=100] [--images N>=10] [--accounts N>=1] [--browser-accounts N>=1] [--verbose]',
+    'usage: npm run bench -- [--only store|rules|ocr|ocr-variants|crawler|pipeline] [--runs N>=1] [--findings N>=10] [--posts N>=100] [--images N>=10] [--accounts N>=1] [--browser-accounts N>=1] [--verbose]',
   );
   process.exit(2);
 }
@@ -141,4 +144,11 @@ if (shouldRun('crawler')) {
   });
   console.log(crawlerReportMarkdown(report, runs));
   await writeFile(new URL(`results/crawler-${String(Date.now())}.json`, import.meta.url), JSON.stringify({ machine, runs, ...report }, null, 2));
+}
+
+if (shouldRun('pipeline')) {
+  const { pipelineReportMarkdown, runPipelineReport } = await import('./pipeline-report.js');
+  const report = await runPipelineReport({ runs: pipelineRuns, accounts: accountCount, ...(values.verbose ? { log: (line: string) => console.error(line) } : {}) });
+  console.log(pipelineReportMarkdown(report, pipelineRuns));
+  await writeFile(new URL(`results/pipeline-${String(Date.now())}.json`, import.meta.url), JSON.stringify({ machine, runs: pipelineRuns, ...report }, null, 2));
 }

@@ -10,8 +10,15 @@ import { seededRandom } from '../support/seeded-random.js';
 export interface FixtureImage {
   id: string;
   alt?: string;
-  /** `huge` streams far more bytes than any cap; `fake` is HTML served as image/jpeg. */
-  variant?: 'huge' | 'fake';
+  /**
+   * `huge` streams far more bytes than any cap; `fake` is HTML served as image/jpeg; `text` is a
+   * screenshot-like JPEG of `lines`.
+   */
+  variant?: 'huge' | 'fake' | 'text';
+  /** For `text`: the lines drawn, the last one naming the image (so no two are the same bytes). */
+  lines?: readonly string[];
+  /** For `text`: true when a line is a confidentiality marking the bundled rules catch. */
+  isMarked?: boolean;
 }
 
 export interface FixturePost {
@@ -23,6 +30,8 @@ export interface FixturePost {
   /** For a repost: whose post it was. */
   originalAuthor?: string;
   images: FixtureImage[];
+  /** The leak sentence in the text (see `leakShare`), when the post carries one. */
+  leak?: string;
 }
 
 export interface FixtureAccount {
@@ -36,6 +45,8 @@ export interface FixtureNetwork {
   accounts: Map<string, FixtureAccount>;
   /** Publishes `count` new posts on an account (newest first afterwards), one minute apart from its newest. */
   publish(handle: string, count: number): FixturePost[];
+  /** The image with this id, published or generated. */
+  image(id: string): FixtureImage | undefined;
 }
 
 export interface FixtureNetworkOptions {
@@ -50,6 +61,13 @@ export interface FixtureNetworkOptions {
   newestAt?: Date;
   /** Handles to use instead of generated ones (`acme`, `bob`). */
   handles?: readonly string[];
+  /**
+   * Share of posts whose second sentence is replaced by a leak that the bundled rule packs catch
+   * under examples/overshare.policy.yaml (a marking, a code name, an internal host); default 0.
+   */
+  leakShare?: number;
+  /** Share of images that are `text` pictures, a fifth of them carrying a marking; default 0. */
+  textImageShare?: number;
 }
 
 // Texts in the five languages of the product, with the characters a charset bug would break
@@ -65,31 +83,74 @@ const SENTENCES = [
   'Badge day! First week at the lab, everything is new.',
 ];
 
+// Leaks for `leakShare`, each caught by the bundled packs under examples/overshare.policy.yaml.
+const LEAK_SENTENCES = [
+  'Sneak peek of the STRICTLY CONFIDENTIAL board deck, do not share!',
+  'The Nightjar prototype passed its first flight test today.',
+  'Tundra-7 telemetry dashboards are live for the range team.',
+  'New login page at https://jira.corp.halvard-aero.example/secure',
+  'Прототип Nightjar прошёл первые испытания на стенде.',
+  'Dokument ŚCIŚLE POUFNE z zarządu, proszę nie udostępniać.',
+];
+
+// Lines of `text` images: clean ones in the five languages, and marked ones.
+const CLEAN_IMAGE_LINES = [
+  ['Team lunch on Friday', 'Soup of the day: tomato'],
+  ['Sprint 12 retro', 'What went well: the demo'],
+  ['Plan na wtorek', 'Spotkanie zespołu o 10:00'],
+  ['Меню на неделю', 'Суп дня: борщ'],
+  ['Розклад на тиждень', 'Зустріч команди у вівторок'],
+  ['Πρόγραμμα εκδρομής', 'Αναχώρηση στις 9:00'],
+];
+const MARKED_IMAGE_LINES = [
+  ['CONFIDENTIAL', 'Supplier review, draft 3'],
+  ['STRICTLY CONFIDENTIAL', 'Board deck, page 4'],
+  ['КОНФИДЕНЦИАЛЬНО', 'Отчёт поставщика, черновик'],
+];
+const MARKED_TEXT_IMAGE_SHARE = 0.2;
+
 /** A deterministic network: the same options give the same accounts, posts and images. */
 export function generateFixtureNetwork(options: FixtureNetworkOptions): FixtureNetwork {
   const random = seededRandom(options.seed ?? 7);
+  // Leaks and text images draw from a stream of their own: with both shares at 0 (the default)
+  // nothing is drawn, and with them on every other choice stays what it was.
+  const extras = seededRandom((options.seed ?? 7) + 1_000_003);
+  const leakShare = options.leakShare ?? 0;
+  const textImageShare = options.textImageShare ?? 0;
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(extras() * list.length)] as T;
   const imageShare = options.imageShare ?? 0.3;
   const repostShare = options.repostShare ?? 0.1;
   const newestAt = options.newestAt ?? new Date('2026-11-20T12:00:00Z');
   const accounts = new Map<string, FixtureAccount>();
+  const images = new Map<string, FixtureImage>();
   let imageCounter = 0;
+
+  const makeImage = (handle: string, index: number): FixtureImage => {
+    const id = `img-${++imageCounter}`;
+    let image: FixtureImage = { id, ...(index === 0 ? { alt: `Photo ${imageCounter} by ${handle}` } : {}) };
+    if (textImageShare > 0 && extras() < textImageShare) {
+      const isMarked = extras() < MARKED_TEXT_IMAGE_SHARE;
+      image = { ...image, variant: 'text', lines: [...pick(isMarked ? MARKED_IMAGE_LINES : CLEAN_IMAGE_LINES), `Ref. ${id}`], isMarked };
+    }
+    images.set(id, image);
+    return image;
+  };
 
   const makePost = (handle: string, id: number, publishedAt: Date): FixturePost => {
     const first = SENTENCES[Math.floor(random() * SENTENCES.length)] ?? '';
     const second = SENTENCES[Math.floor(random() * SENTENCES.length)] ?? '';
     const isRepost = random() < repostShare;
     const imageCount = random() < imageShare ? 1 + Math.floor(random() * 2) : 0;
-    const images = Array.from({ length: imageCount }, (_, index) => ({
-      id: `img-${++imageCounter}`,
-      ...(index === 0 ? { alt: `Photo ${imageCounter} by ${handle}` } : {}),
-    }));
+    const postImages = Array.from({ length: imageCount }, (_, index) => makeImage(handle, index));
+    const leak = leakShare > 0 && extras() < leakShare ? pick(LEAK_SENTENCES) : undefined;
     return {
       id,
-      text: `${first}\n${second} #${handle}-${id}`,
+      text: `${first}\n${leak ?? second} #${handle}-${id}`,
       publishedAt,
       isRepost,
       ...(isRepost ? { originalAuthor: 'somebody_else' } : {}),
-      images,
+      images: postImages,
+      ...(leak === undefined ? {} : { leak }),
     };
   };
 
@@ -120,5 +181,6 @@ export function generateFixtureNetwork(options: FixtureNetworkOptions): FixtureN
       }
       return added;
     },
+    image: (id) => images.get(id),
   };
 }

@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import type { PlatformName } from '../../crawler/platform-adapter.js';
-import type { FixtureNetwork } from './fixture-network.js';
+import type { FixtureImage, FixtureNetwork } from './fixture-network.js';
+import { escapeMarkup } from './platforms/escape-markup.js';
 
 /**
  * The fixture platform server: every platform's public pages and APIs, rendered from one generated
@@ -36,7 +37,7 @@ export interface FixtureHelpers {
   /** `http://127.0.0.1:PORT/<platform>`: the base URL adapters are given. */
   baseUrl: string;
   /** Absolute URL of an image of the network. */
-  mediaUrl(image: { id: string; variant?: 'huge' | 'fake' }): string;
+  mediaUrl(image: Pick<FixtureImage, 'id' | 'variant'>): string;
 }
 
 /** One platform's pages. `handle` returns undefined for paths it does not serve (a 404). */
@@ -147,6 +148,21 @@ export async function startFixtureServer(network: FixtureNetwork, fixtures: read
       response.end('<!doctype html><html><body>not an image</body></html>');
       return;
     }
+    if (name.startsWith('text-')) {
+      const lines = network.image(name.slice('text-'.length))?.lines;
+      if (lines === undefined) {
+        record(404);
+        response.writeHead(404, { 'content-type': 'text/plain' });
+        response.end('no such image');
+        return;
+      }
+      // Rendered on every request, not cached: each is fetched about once, and there are thousands.
+      const picture = await renderTextPicture(lines);
+      record(200);
+      response.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': String(picture.length) });
+      response.end(picture);
+      return;
+    }
     let bytes = imageCache.get(name);
     if (bytes === undefined) {
       const seed = Array.from(name).reduce((sum, char) => (sum * 31 + char.charCodeAt(0)) % 255, 7);
@@ -244,4 +260,17 @@ export async function startFixtureServer(network: FixtureNetwork, fixtures: read
       await once(server, 'close').catch(() => undefined);
     },
   };
+}
+
+/**
+ * A 640 × 360 screenshot-like JPEG: the lines in 22 px DejaVu Sans, dark on off-white. Drawn with
+ * libvips' own text operation, not an SVG: an OCR engine in the same process blocks every image
+ * loader but JPEG, PNG, WebP and GIF process-wide (ocr/decode-image.ts), SVG included.
+ */
+async function renderTextPicture(lines: readonly string[]): Promise<Buffer> {
+  const markup = `<span foreground="#161616">${lines.map(escapeMarkup).join('\n')}</span>`;
+  return sharp({ create: { width: 640, height: 360, channels: 3, background: { r: 247, g: 245, b: 239 } } })
+    .composite([{ input: { text: { text: markup, font: 'DejaVu Sans 22', dpi: 72, rgba: true, spacing: 11 } }, left: 40, top: 50 }])
+    .jpeg({ quality: 85 })
+    .toBuffer();
 }
