@@ -57,7 +57,8 @@ export async function claimDueAccounts(
   });
 }
 
-function scheduleOf(account: { platform: string; handle: string; schedule: string | null }, fallback: Schedule, log: Logger): Schedule {
+/** The account's own schedule, else the default (also when the stored one no longer parses). */
+export function scheduleOf(account: { platform: string; handle: string; schedule: string | null }, fallback: Schedule, log: Logger): Schedule {
   if (account.schedule === null) return fallback;
   try {
     return parseSchedule(account.schedule);

@@ -25,7 +25,7 @@ export interface Pipeline {
   readonly queue: WorkQueue;
   readonly coordinator: ScanCoordinator;
   /** Starts working jobs in this process and queues again whatever running scans still need. */
-  work(dependencies: Omit<PipelineDependencies, 'db' | 'log'>): Promise<void>;
+  work(dependencies: Omit<PipelineDependencies, 'db' | 'log' | 'defaultSchedule'>): Promise<void>;
   /** Starts the scheduler loop (due accounts, finished scans, lost jobs, retention). */
   schedule(): Scheduler;
   /** Stops the scheduler, lets running jobs finish and closes the queue. */
@@ -50,7 +50,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     queue,
     coordinator,
     async work(dependencies) {
-      const deps: PipelineDependencies = { ...dependencies, db, log: log.child({ module: 'pipeline' }) };
+      const deps: PipelineDependencies = { ...dependencies, db, defaultSchedule: defaultScheduleOf(settings), log: log.child({ module: 'pipeline' }) };
       queue.work((job, attempt) => runStageJob(job, attempt, retryPolicy, deps), {
         collect: settings.collectConcurrency,
         extract: settings.extractConcurrency,

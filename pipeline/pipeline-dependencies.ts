@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../core/logger.js';
+import type { Schedule } from '../core/schedule.js';
 import type { Crawler } from '../crawler/create-crawler.js';
 import type { OcrEngine } from '../ocr/ocr-engine.js';
 import type { RuleSet } from '../rules/compile-rule-set.js';
@@ -12,5 +13,7 @@ export interface PipelineDependencies {
   /** The OCR engine, started on first use (its workers take seconds to load their languages). */
   ocr: () => Promise<Pick<OcrEngine, 'extract'>>;
   ruleSet: RuleSet;
+  /** The schedule of accounts without their own: a collected account's next scan is set by it. */
+  defaultSchedule: Schedule;
   log: Logger;
 }

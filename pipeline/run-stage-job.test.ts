@@ -1,3 +1,4 @@
+import { parseSchedule } from '../core/schedule.js';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -73,6 +74,7 @@ describe('runStageJob', () => {
       crawler,
       ocr: () => createOcrEngine({ workers: 1, languages: ['eng'], langPath: noLanguageData }),
       ruleSet: testRuleSet(),
+      defaultSchedule: parseSchedule('24h'),
       log,
     };
   });

@@ -24,11 +24,39 @@ export class ScanCoordinator {
     this.runs = new ScanRunsRepository(db);
   }
 
-  /** Records a scan of these accounts, then queues their collection. */
+  /**
+   * Records a scan of these accounts, then queues their collection. Accounts already waiting in
+   * another running scan (a scheduled one, say) are left to it: the run's `counts.accounts` says
+   * how many this scan took. The account rows are locked while deciding, so a scheduler claiming
+   * at the same moment (SKIP LOCKED) cannot take them too.
+   */
   async startScan(trigger: ScanTrigger, accountIds: readonly string[]): Promise<ScanRun> {
-    const run = await this.db.transaction().execute((trx) => ScanRunsRepository.start(trx, trigger, accountIds));
-    await this.queue.enqueue(accountIds.map((accountId) => collectJob(run.id, accountId)));
-    this.log.info({ scanRunId: run.id, trigger, accounts: accountIds.length }, 'scan started');
+    const run = await this.db.transaction().execute(async (trx) => {
+      const wanted = [...new Set(accountIds)];
+      if (wanted.length > 0) await trx.selectFrom('accounts').select('id').where('id', 'in', wanted).forUpdate().execute();
+      const busy = new Set(
+        wanted.length === 0
+          ? []
+          : (
+              await trx
+                .selectFrom('scan_run_accounts')
+                .innerJoin('scan_runs', 'scan_runs.id', 'scan_run_accounts.scan_run_id')
+                .select('scan_run_accounts.account_id')
+                .where('scan_run_accounts.account_id', 'in', wanted)
+                .where('scan_run_accounts.status', '=', 'pending')
+                .where('scan_runs.status', '=', 'running')
+                .execute()
+            ).map((row) => row.account_id),
+      );
+      return ScanRunsRepository.start(
+        trx,
+        trigger,
+        wanted.filter((id) => !busy.has(id)),
+      );
+    });
+    const taken = await this.accountsOf(run.id);
+    await this.queue.enqueue(taken.map((accountId) => collectJob(run.id, accountId)));
+    this.log.info({ scanRunId: run.id, trigger, accounts: taken.length, leftToOtherScans: accountIds.length - taken.length }, 'scan started');
     return run;
   }
 

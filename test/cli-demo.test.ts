@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -6,6 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertCliBuilt, runCli, spawnCli } from './support/run-cli.js';
 
 const SLOW = 180_000;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 beforeAll(() => assertCliBuilt());
 
@@ -18,7 +27,8 @@ describe('overshare demo', () => {
   afterAll(async () => rm(folder, { recursive: true, force: true }));
 
   it('scans the bundled demo accounts, prints the leaks found in text and images, then serves until stopped', async () => {
-    const demo = spawnCli(['demo', '--data-dir', path.join(folder, 'data'), '--port', '0']);
+    const platformPort = String(await freePort());
+    const demo = spawnCli(['demo', '--data-dir', path.join(folder, 'data'), '--port', '0', '--platform-port', platformPort]);
     try {
       for (let waited = 0; !/keeps running on (http:\/\/\S+) /u.test(demo.output().stdout); waited += 100) {
         if (waited > 150_000 || demo.child.exitCode !== null) throw new Error(`the demo did not get to serving:\n${demo.output().stderr}`);
@@ -38,7 +48,7 @@ describe('overshare demo', () => {
       expect(await demo.stop('SIGTERM')).toBe(0);
     }
 
-    const again = await runCli(['demo', '--data-dir', path.join(folder, 'data'), '--once'], { timeoutMs: SLOW });
+    const again = await runCli(['demo', '--data-dir', path.join(folder, 'data'), '--once', '--platform-port', platformPort], { timeoutMs: SLOW });
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/completed in [\d.]+ s: 6 accounts, 0 new or changed posts, 0 images read, 0 new findings, 0 errors\./u);
   }, SLOW);

@@ -81,12 +81,12 @@ describe('overshare migrate and serve on the embedded database', () => {
   let serve: ServeProcess | undefined;
   beforeEach(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'overshare-cli-'));
-  });
+  }, 120_000);
   afterEach(async () => {
     await serve?.stop('SIGKILL');
     serve = undefined;
     await rm(dataDir, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   it('migrates once, then reports the schema up to date', async () => {
     const env = { OVERSHARE_DATA_DIR: dataDir };
@@ -95,7 +95,7 @@ describe('overshare migrate and serve on the embedded database', () => {
     expect(first.stdout).toMatch(/^Applied 2 of 2 migrations \(0001-initial, 0002-pipeline\) in embedded database /u);
     const second = await runCli(['migrate'], { env });
     expect(second.stdout).toMatch(/^Schema is up to date \(2 migrations\)/u);
-  });
+  }, 120_000);
 
   it('serves /readyz with the database up, refuses a second process on the same folder, and stops cleanly on SIGTERM', async () => {
     serve = await startServe({ env: { OVERSHARE_DATA_DIR: dataDir } });
@@ -111,7 +111,7 @@ describe('overshare migrate and serve on the embedded database', () => {
     serve = undefined;
     // The lock went with the process: the folder is free again.
     expect((await runCli(['migrate'], { env: { OVERSHARE_DATA_DIR: dataDir } })).code).toBe(0);
-  });
+  }, 120_000);
 
   it('refuses to start with a broken policy file, naming its YAML path', async () => {
     const policyFile = path.join(dataDir, 'overshare.policy.yaml');
@@ -122,7 +122,7 @@ describe('overshare migrate and serve on the embedded database', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${policyFile}:4:18  reviewThreshold:`);
     expect(result.stderr).toContain('(got 150)');
-  });
+  }, 120_000);
 });
 
 describe.skipIf(!inject('isPostgresAvailable'))('overshare serve on PostgreSQL', () => {

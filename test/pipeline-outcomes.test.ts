@@ -137,6 +137,19 @@ for (const target of storeTargets()) {
       expect(events).toEqual([{ type: 'finding.created', version: 1 }]);
     });
 
+    it('leaves an account that another running scan still waits for to that scan, and moves its next scan on', async () => {
+      const gamma = await accounts.resolve('mastodon:gamma');
+      server.setFault('mastodon', { kind: 'slow', delayMs: 300 });
+      const first = await pipeline.coordinator.startScan('schedule', [gamma.id]);
+      const second = await pipeline.coordinator.startScan('manual', [gamma.id]);
+      expect([first.counts.accounts, second.counts.accounts]).toEqual([1, 0]);
+      expect((await pipeline.coordinator.waitForScan(second.id, { pollMs: 20 })).status).toBe('completed');
+      expect((await pipeline.coordinator.waitForScan(first.id, { pollMs: 20 })).status).toBe('completed');
+      // The default schedule is a day: the account is not due again before then.
+      const { next_scan_at: next } = await accounts.getById(gamma.id);
+      expect(next?.getTime()).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+    });
+
     it('records a login wall as a blocked account and a broken page as a failing one, and finishes the scan with both', async () => {
       const ok = await register('mastodon', 'beta');
       const walled = await register('telegram', 'alpha');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../core/config.js';
+import { parseSchedule } from '../core/schedule.js';
 import { createCrawler, type Crawler } from '../crawler/create-crawler.js';
 import { DEMO_ACCOUNTS } from '../demo/demo-content.js';
 import { DEMO_POLICY_PATH, startDemoPlatform, type DemoPlatform } from '../demo/start-demo-platform.js';
@@ -134,7 +135,7 @@ for (const target of storeTargets()) {
         ...media.map((image) => extractJob(scanRunId, image.post_id, image.id, sha.get(image.post_id) ?? '')),
         ...posts.map((post) => analyzeJob(scanRunId, post.id, post.content_sha256)),
       ];
-      const deps = { db: database.db, crawler, ocr: () => (ocr ??= createOcrEngine({ workers: 1 })), ruleSet: rules.ruleSet, log };
+      const deps = { db: database.db, crawler, ocr: () => (ocr ??= createOcrEngine({ workers: 1 })), ruleSet: rules.ruleSet, defaultSchedule: parseSchedule('24h'), log };
       for (const job of jobs) {
         const outcome = await runStageJob(job, 1, { attempts: 1, backoffBaseMs: 1, maxBackoffMs: 1 }, deps);
         expect(outcome).toEqual({ kind: 'done', followUps: [] });

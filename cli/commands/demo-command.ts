@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
+import { PermanentError } from '../../core/errors.js';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../core/config.js';
 import { OVERSHARE_VERSION } from '../../core/version.js';
@@ -19,7 +20,7 @@ import { ScanProgressBar } from '../scan-progress-bar.js';
 import { printDemoFindings } from '../print-demo-findings.js';
 
 // A fixed port keeps the demo posts' ids (which include the instance's host and port) the same
-// from run to run, so a second run is an incremental rescan; another port is used if it is taken.
+// from run to run, so a second run is an incremental rescan.
 const DEMO_PLATFORM_PORT = 47_120;
 
 /**
@@ -33,15 +34,21 @@ export function demoCommand(): Command {
     .description('run the whole product on bundled demo data (a demo platform on 127.0.0.1, its own embedded database)')
     .option('--data-dir <dir>', 'folder of the demo database', './.overshare-demo')
     .option('--port <port>', 'port of the overshare server after the scan (0 for any free one)', parsePort, 8080)
+    .option('--platform-port <port>', 'port of the demo platform on 127.0.0.1 (keep it the same between runs)', parsePort, DEMO_PLATFORM_PORT)
     .option('--once', 'scan, print the findings and exit instead of serving')
-    .action(async (options: { dataDir: string; port: number; once?: boolean }) => {
+    .action(async (options: { dataDir: string; port: number; platformPort: number; once?: boolean }) => {
       const stop = listenForStopSignal();
       const context = createCommandContext('warn');
       const { log } = context;
       // The demo's own choices (a private address let through, for its platform) are not worth a warning.
       if (context.config.logLevel === undefined) log.level = 'error';
       const config = demoConfig(context.config, path.resolve(options.dataDir));
-      const platform = await startDemoPlatform({ port: DEMO_PLATFORM_PORT }).catch(() => startDemoPlatform({ port: 0 }));
+      const platform = await startDemoPlatform({ port: options.platformPort }).catch((error: unknown) => {
+        throw new PermanentError(
+          `the demo platform cannot listen on 127.0.0.1:${options.platformPort} (is another demo running?): stop it, or pass --platform-port with a free port`,
+          { cause: error },
+        );
+      });
       const database = await openDatabase({ ...config.database, dataDir: config.dataDir }, log.child({ module: 'store' }));
       try {
         await migrateToLatest(database.db, log.child({ module: 'migrate' }));

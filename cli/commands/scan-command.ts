@@ -49,7 +49,9 @@ export function scanCommand(): Command {
         try {
           const { coordinator, queue } = opened.pipeline;
           const started = await coordinator.startScan('manual', [...new Set(chosen.map((account) => account.id))]);
-          console.error(`Scan ${started.id} of ${plural(chosen.length, 'account')} started (${isLocal ? 'in this process' : 'on the BullMQ workers'}).`);
+          console.error(`Scan ${started.id} of ${plural(started.counts.accounts, 'account')} started (${isLocal ? 'in this process' : 'on the BullMQ workers'}).`);
+          const leftOut = new Set(chosen.map((account) => account.id)).size - started.counts.accounts;
+          if (leftOut > 0) console.error(`${plural(leftOut, 'account')} ${leftOut === 1 ? 'is' : 'are'} being scanned already by another scan and ${leftOut === 1 ? 'was' : 'were'} left to it.`);
           if (!isLocal && (await queue.workers()) === 0) {
             console.error('No `overshare worker` is connected to REDIS_URL yet: the scan waits in the queue until one starts.');
           }

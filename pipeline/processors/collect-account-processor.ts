@@ -1,4 +1,6 @@
 import { NotFoundError, PlatformBlockedError, PermanentError } from '../../core/errors.js';
+import { nextRunAt } from '../../core/schedule.js';
+import { scheduleOf } from '../claim-due-accounts.js';
 import type { AccountCursor, AccountRef, GenericSelectors } from '../../crawler/platform-adapter.js';
 import { isPlatformName } from '../../crawler/adapter-registry.js';
 import { AccountsRepository } from '../../store/repositories/accounts-repository.js';
@@ -60,6 +62,8 @@ export async function collectAccountProcessor(payload: CollectPayload, deps: Pip
         last_error: null,
         last_error_at: null,
         last_scanned_at: now,
+        // A scan of any kind (manual too) restarts the account's schedule.
+        next_scan_at: nextRunAt(scheduleOf(account, deps.defaultSchedule, deps.log), now),
         updated_at: now,
       })
       .where('id', '=', accountId)

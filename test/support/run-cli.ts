@@ -61,7 +61,7 @@ export async function startServe(options: { env?: Record<string, string>; cwd?: 
   const output = collect(child);
   const exited = once(child, 'close').then(([code]) => code as number | null);
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start in 30 s:\n${output().stderr}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`serve did not start in 90 s:\n${output().stderr}`)), 90_000);
     child.stdout.on('data', () => {
       const match = /listening on (http:\/\/\S+)/u.exec(output().stdout);
       if (match?.[1]) {
