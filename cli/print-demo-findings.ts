@@ -4,7 +4,7 @@ import { formatTable } from './format-table.js';
 import { describeScanRun } from './describe-scan-run.js';
 
 /** Prints a demo scan's summary and its current findings, highest score first, with their evidence. */
-export async function printDemoFindings(db: Kysely<Schema>, run: ScanRun): Promise<void> {
+export async function printDemoFindings(db: Kysely<Schema>, run: ScanRun, dataDir: string): Promise<void> {
   console.log(describeScanRun(run));
   const findings = await db
     .selectFrom('findings')
@@ -29,5 +29,5 @@ export async function printDemoFindings(db: Kysely<Schema>, run: ScanRun): Promi
       ]),
     ),
   );
-  console.log('\nTriage them with: overshare findings list / overshare findings show ID (OVERSHARE_DATA_DIR=.overshare-demo)');
+  console.log(`\nOnce the demo has stopped, look at them with: OVERSHARE_DATA_DIR=${dataDir} npx overshare findings list (or findings show ID)`);
 }

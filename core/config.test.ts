@@ -60,6 +60,10 @@ describe('loadConfig', () => {
       });
     });
 
+    it('refuses REDIS_URL without DATABASE_URL, saying why', () => {
+      expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }, CWD)).toThrow(/REDIS_URL is set but DATABASE_URL is not: .*unset REDIS_URL/u);
+    });
+
     it('ignores variables it does not know', () => {
       expect(loadConfig({ PATH: '/usr/bin', HOME: '/root' }, CWD)).toEqual(loadConfig({}, CWD));
     });

@@ -234,6 +234,12 @@ export function loadConfig(
     );
   }
   const env = parsed.data;
+  if (env.REDIS_URL !== undefined && env.DATABASE_URL === undefined) {
+    // Each worker would scan into its own embedded database, and jobs would name scans it has never seen.
+    throw new ConfigError(
+      'REDIS_URL is set but DATABASE_URL is not: queued scans need one PostgreSQL that serve and every worker share. Set DATABASE_URL=postgres://…, or unset REDIS_URL to run scans in-process on the embedded database.',
+    );
+  }
   return {
     nodeEnv: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,

@@ -1,3 +1,5 @@
+import type { Schema } from '../store/schema.js';
+import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Policy } from '../core/policy-schema.js';
@@ -12,6 +14,13 @@ import type { Account } from '../store/schema.js';
 import { capturingLogger } from '../test/support/capturing-logger.js';
 import { storeTargets } from '../test/support/store-targets.js';
 import { purgeExpired } from './purge-expired.js';
+
+// The content hash and image URL the stage read: what the pipeline passes to save and saveExtraction.
+const hashOf = async (db: Kysely<Schema>, postId: string) =>
+  (await db.selectFrom('posts').select('content_sha256').where('id', '=', postId).executeTakeFirstOrThrow()).content_sha256;
+const urlOf = async (db: Kysely<Schema>, mediaId: string) =>
+  (await db.selectFrom('media').select('source_url').where('id', '=', mediaId).executeTakeFirstOrThrow()).source_url;
+
 
 const DAY_MS = 86_400_000;
 const RETENTION: Policy['retention'] = { findingsDays: 365, resolvedFindingsDays: 180, cleanPostsDays: 30, eventsDays: 90, auditLogDays: 730 };
@@ -51,7 +60,7 @@ for (const target of storeTargets()) {
         { externalId: `p-${posts}`, url: `https://social.example/@purge/${posts}`, isRepost: false, text: `post ${posts}: CONFIDENTIAL`, mediaUrls: [`https://files.example/${posts}.jpg`] },
       ]);
       const mediaId = stored!.pendingMediaIds[0]!;
-      await work.saveExtraction(mediaId, {
+      await work.saveExtraction(mediaId, await urlOf(database.db, mediaId), {
         contentSha256: `sha-${posts}`,
         bytes: Buffer.from('jpeg bytes'),
         mimeType: 'image/jpeg',
@@ -62,7 +71,7 @@ for (const target of storeTargets()) {
         words: [{ text: 'CONFIDENTIAL', box: [0, 0, 5, 5], confidence: 90, line: 0 }],
         metadata: { gps: [50.45, 30.52] },
       });
-      await new PostAnalysisRepository(database.db).save(stored!.postId, evidenceTexts.map((text) => finding(stored!.postId, text)));
+      await new PostAnalysisRepository(database.db).save(stored!.postId, await hashOf(database.db, stored!.postId), evidenceTexts.map((text) => finding(stored!.postId, text)));
       const findings = await database.db.selectFrom('findings').selectAll().where('post_id', '=', stored!.postId).orderBy('created_at').execute();
       return { postId: stored!.postId, mediaId, findings };
     }

@@ -61,7 +61,7 @@ export function demoCommand(): Command {
           const started = await opened.pipeline.coordinator.startScan('manual', accountIds);
           const run = await opened.pipeline.coordinator.waitForScan(started.id, { onProgress: (progress) => bar.update(progress) });
           bar.finish();
-          await printDemoFindings(database.db, run);
+          await printDemoFindings(database.db, run, config.dataDir);
           if (options.once === true || stop.isRequested()) return;
           opened.pipeline.schedule();
           const app = createApp({ database, log: log.child({ module: 'server' }), version: OVERSHARE_VERSION, readinessTimeoutMs: config.server.readinessTimeoutMs });

@@ -77,9 +77,12 @@ export function jobsCommand(): Command {
         const isLocal = config.pipeline.redisUrl === undefined;
         const opened = await openPipeline(database, { config, log, work: isLocal });
         try {
-          const scans = await retryFailedJobs(database.db, opened.pipeline.queue, chosen);
+          const { scans, invalid } = await retryFailedJobs(database.db, opened.pipeline.queue, chosen);
+          for (const entry of invalid) {
+            console.error(`Job ${entry.id.slice(0, 8)} (${entry.stage}) cannot be retried: its payload is not a valid job (${entry.error}).`);
+          }
           await recordCliAudit(database, { action: 'jobs.retry', targetType: 'failed_job', details: { jobs: chosen.map((job) => job.id) } });
-          console.log(`Retrying ${plural(chosen.length, 'job')} of ${plural(scans.length, 'scan')}.`);
+          console.log(`Retrying ${plural(chosen.length - invalid.length, 'job')} of ${plural(scans.length, 'scan')}.`);
           if (!isLocal) return;
           for (const scanRunId of scans) {
             const bar = new ScanProgressBar();

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { InputValidationError, PermanentError } from '../../core/errors.js';
+import { InputValidationError, PermanentError, TransientError } from '../../core/errors.js';
+import { redactUrl } from '../../core/config.js';
 import { AccountsRepository } from '../../store/repositories/accounts-repository.js';
 import { ScanRunsRepository } from '../../store/repositories/scan-runs-repository.js';
 import type { ScanRun } from '../../store/schema.js';
@@ -21,7 +22,8 @@ export function scanCommand(): Command {
     .description('scan accounts now: collect their new posts, read their images, flag leaks (progress on stderr, summary on stdout)')
     .option('--account <ref...>', 'account id, id prefix or platform:handle (repeatable)')
     .option('--all', 'every active account')
-    .action(async (options: { account?: string[]; all?: boolean }) => {
+    .option('--full', 'read back past each account\'s cursor (to CRAWL_BACKFILL_POSTS posts), to catch edited posts')
+    .action(async (options: { account?: string[]; all?: boolean; full?: boolean }) => {
       if ((options.account === undefined) === (options.all !== true)) {
         throw new InputValidationError('scan', [{ path: '--account/--all', message: 'give --account REF (one or more) or --all' }]);
       }
@@ -42,6 +44,13 @@ export function scanCommand(): Command {
         }
         const isLocal = config.pipeline.redisUrl === undefined;
         const opened = await openPipeline(database, { config, log, work: isLocal });
+        if (!isLocal) await assertQueueAnswers(opened.pipeline.queue.counts(), config.pipeline.redisUrl ?? '').catch(async (error: unknown) => {
+          await opened.close();
+          throw error;
+        });
+        if (options.full === true) {
+          await database.db.updateTable('accounts').set({ crawl_cursor: null }).where('id', 'in', chosen.map((account) => account.id)).execute();
+        }
         const stop = new AbortController();
         const onSignal = () => stop.abort();
         process.once('SIGINT', onSignal);
@@ -93,4 +102,19 @@ async function summarise(run: ScanRun, runs: ScanRunsRepository): Promise<string
   if (run.errors.length > 20) lines.push(`  … and ${run.errors.length - 20} more (overshare jobs failed)`);
   if (run.counts.findings > 0) lines.push('See them with: overshare findings list --state new');
   return lines.join('\n');
+}
+
+/** Redis must answer before a scan is recorded: a scan queued into nothing would stay `running`. */
+async function assertQueueAnswers(probe: Promise<unknown>, redisUrl: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(new TransientError(`Redis at ${redactUrl(redisUrl)} does not answer: start it, or check REDIS_URL, then scan again`));
+    }, 10_000);
+  });
+  try {
+    await Promise.race([probe, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

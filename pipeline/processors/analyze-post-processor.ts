@@ -38,7 +38,7 @@ export async function analyzePostProcessor(payload: AnalyzePayload, deps: Pipeli
       seen.add(key);
       return true;
     });
-  const saved = await new PostAnalysisRepository(deps.db).save(post.id, findings);
+  const saved = await new PostAnalysisRepository(deps.db).save(post.id, post.content_sha256, findings);
   if (saved !== undefined && (saved.created > 0 || saved.updated > 0 || saved.superseded > 0)) {
     deps.log.info({ scanRunId: payload.scanRunId, postId: post.id, ...saved }, 'findings recorded');
   }

@@ -20,7 +20,11 @@ import type { PipelineDependencies } from '../pipeline-dependencies.js';
 export async function collectAccountProcessor(payload: CollectPayload, deps: PipelineDependencies): Promise<StageJob[]> {
   const { scanRunId, accountId } = payload;
   const [entry] = await new ScanRunsRepository(deps.db).accountsOf(scanRunId).then((rows) => rows.filter((row) => row.account_id === accountId));
-  if (entry === undefined || entry.status !== 'pending') return [];
+  if (entry === undefined) {
+    deps.log.warn({ scanRunId, accountId }, 'collect job for a scan this database does not know: dropped (do two installations share one REDIS_QUEUE_PREFIX?)');
+    return [];
+  }
+  if (entry.status !== 'pending') return [];
   let account: Account;
   try {
     account = await new AccountsRepository(deps.db).getById(accountId);

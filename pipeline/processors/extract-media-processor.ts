@@ -22,7 +22,7 @@ export async function extractMediaProcessor(payload: ExtractPayload, deps: Pipel
       contentSha256 = createHash('sha256').update(fetched.bytes).digest('hex');
       const known = await repository.extractedWithContent(contentSha256);
       if (known?.ocr_words != null) {
-        await repository.saveExtraction(media.id, {
+        await repository.saveExtraction(media.id, media.source_url, {
           contentSha256,
           bytes: fetched.bytes,
           mimeType: fetched.contentType,
@@ -35,7 +35,7 @@ export async function extractMediaProcessor(payload: ExtractPayload, deps: Pipel
         });
       } else {
         const image = await (await deps.ocr()).extract(fetched.bytes, media.source_url);
-        await repository.saveExtraction(media.id, {
+        await repository.saveExtraction(media.id, media.source_url, {
           contentSha256,
           bytes: fetched.bytes,
           mimeType: fetched.contentType,

@@ -1,3 +1,5 @@
+import type { Schema } from '../schema.js';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturingLogger } from '../../test/support/capturing-logger.js';
 import { storeTargets } from '../../test/support/store-targets.js';
@@ -8,6 +10,13 @@ import { AccountsRepository } from './accounts-repository.js';
 import { PipelineWorkRepository, type CollectedPostInput, type PostWork } from './pipeline-work-repository.js';
 import { PostAnalysisRepository } from './post-analysis-repository.js';
 import { ScanRunsRepository } from './scan-runs-repository.js';
+
+// The content hash and image URL the stage read: what the pipeline passes to save and saveExtraction.
+const hashOf = async (db: Kysely<Schema>, postId: string) =>
+  (await db.selectFrom('posts').select('content_sha256').where('id', '=', postId).executeTakeFirstOrThrow()).content_sha256;
+const urlOf = async (db: Kysely<Schema>, mediaId: string) =>
+  (await db.selectFrom('media').select('source_url').where('id', '=', mediaId).executeTakeFirstOrThrow()).source_url;
+
 
 for (const target of storeTargets()) {
   describe.skipIf(!target.isAvailable)(`pipeline work on ${target.name}`, () => {
@@ -39,8 +48,8 @@ for (const target of storeTargets()) {
     const store = (scanRunId: string, account: Account, posts: CollectedPostInput[]) => work.storeCollectedPosts(scanRunId, account.id, 'mastodon', posts);
     const mediaOf = (postId: string) => database.db.selectFrom('media').selectAll().where('post_id', '=', postId).orderBy('position').execute();
     const postRow = (id: string) => database.db.selectFrom('posts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    const read = (mediaId: string, text: string) =>
-      work.saveExtraction(mediaId, {
+    const read = async (mediaId: string, text: string) =>
+      work.saveExtraction(mediaId, await urlOf(database.db, mediaId), {
         contentSha256: `sha-of-${text}`,
         bytes: Buffer.from(text),
         mimeType: 'image/png',
@@ -82,7 +91,7 @@ for (const target of storeTargets()) {
       const { account, scan } = await scene();
       const posts = [post(`i-${ids}-1`, 'analyzed'), post(`i-${ids}-2`, 'waiting', ['https://i.example/w.jpg'])];
       const [analyzed, waiting] = await store(await scan(), account, posts);
-      await new PostAnalysisRepository(database.db).save(analyzed!.postId, []);
+      await new PostAnalysisRepository(database.db).save(analyzed!.postId, await hashOf(database.db, analyzed!.postId), []);
       const analyzedBefore = await postRow(analyzed!.postId);
 
       const secondScan = await scan();
@@ -96,7 +105,7 @@ for (const target of storeTargets()) {
       const { account, scan } = await scene();
       const [stored] = await store(await scan(), account, [post(`t-${ids}`, 'before', ['https://i.example/t.jpg'])]);
       await read(stored!.pendingMediaIds[0]!, 'PLAN');
-      await new PostAnalysisRepository(database.db).save(stored!.postId, [findingOn(stored!.postId, account.id)]);
+      await new PostAnalysisRepository(database.db).save(stored!.postId, await hashOf(database.db, stored!.postId), [findingOn(stored!.postId, account.id)]);
 
       const [changed] = await store(await scan(), account, [post(`t-${ids}`, 'after', ['https://i.example/t.jpg'])]);
       expect(changed).toMatchObject({ postId: stored!.postId, pendingMediaIds: [] });
@@ -111,7 +120,7 @@ for (const target of storeTargets()) {
       const [first, second] = stored!.pendingMediaIds;
       await read(first!, 'FIRST');
       await read(second!, 'SECOND');
-      await new PostAnalysisRepository(database.db).save(stored!.postId, [findingOn(stored!.postId, account.id)]);
+      await new PostAnalysisRepository(database.db).save(stored!.postId, await hashOf(database.db, stored!.postId), [findingOn(stored!.postId, account.id)]);
 
       const [changed] = await store(await scan(), account, [post(`u-${ids}`, 'same text', ['https://i.example/a.jpg', 'https://i.example/c.jpg'])]);
       expect(changed?.pendingMediaIds).toEqual([second]);
@@ -129,7 +138,7 @@ for (const target of storeTargets()) {
       const { account, scan } = await scene();
       const [stored] = await store(await scan(), account, [post(`s-${ids}`, 'text', ['https://i.example/old.jpg'])]);
       await read(stored!.pendingMediaIds[0]!, 'OLD SECRET');
-      await new PostAnalysisRepository(database.db).save(stored!.postId, [findingOn(stored!.postId, account.id)]);
+      await new PostAnalysisRepository(database.db).save(stored!.postId, await hashOf(database.db, stored!.postId), [findingOn(stored!.postId, account.id)]);
 
       await store(await scan(), account, [post(`s-${ids}`, 'text', ['https://i.example/new.jpg'])]);
       expect(await mediaOf(stored!.postId)).toMatchObject([{ status: 'pending', content: null, ocr_text: null, ocr_words: null, content_sha256: null }]);
@@ -141,7 +150,7 @@ for (const target of storeTargets()) {
       const { account, scan } = await scene();
       const [stored] = await store(await scan(), account, [post(`d-${ids}`, 'clean', ['https://i.example/d.jpg'])]);
       await read(stored!.pendingMediaIds[0]!, 'ROADMAP');
-      await new PostAnalysisRepository(database.db).save(stored!.postId, []);
+      await new PostAnalysisRepository(database.db).save(stored!.postId, await hashOf(database.db, stored!.postId), []);
 
       const [changed] = await store(await scan(), account, [post(`d-${ids}`, 'edited caption', ['https://i.example/d.jpg'])]);
       expect(changed?.pendingMediaIds).toEqual(stored!.pendingMediaIds);
@@ -180,7 +189,7 @@ for (const target of storeTargets()) {
       ]);
       await read(imagePending!.pendingMediaIds[0]!, 'ONE');
       await read(imageRead!.pendingMediaIds[0]!, 'THREE');
-      await new PostAnalysisRepository(database.db).save(analyzed!.postId, []);
+      await new PostAnalysisRepository(database.db).save(analyzed!.postId, await hashOf(database.db, analyzed!.postId), []);
       await work.failAnalysis(failed!.postId, 'boom');
       const other = await scene();
       const [elsewhere] = await store(await other.scan(), other.account, [post(`l-${ids}-5`, 'another scan')]);
@@ -195,6 +204,33 @@ for (const target of storeTargets()) {
       );
       expect((await work.unfinishedWork([scanRunId, (await postRow(elsewhere!.postId)).scan_run_id!])).map((entry) => entry.postId)).toContain(elsewhere!.postId);
       expect(await work.unfinishedWork([])).toEqual([]);
+    });
+    it('keeps no reading when the image changed while it was being read, and no content of a post that failed for good', async () => {
+      const { account, scan } = await scene();
+      const scanRunId = await scan();
+      const [first] = await store(scanRunId, account, [post(`r-${ids}`, 'holiday', ['https://files.example/holiday.png'])]);
+      const mediaId = first!.pendingMediaIds[0]!;
+      const fetchedFrom = await urlOf(database.db, mediaId);
+      // The post is edited while its old picture is being read: the old reading must not land on the new picture.
+      await store(scanRunId, account, [post(`r-${ids}`, 'holiday', ['https://files.example/whiteboard.png'])]);
+      await work.saveExtraction(mediaId, fetchedFrom, { contentSha256: 'old', bytes: Buffer.from('old'), mimeType: 'image/png', width: 1, height: 1, perceptualHash: null, ocrText: 'old', words: [], metadata: {} });
+      expect(await mediaOf(first!.postId)).toMatchObject([{ status: 'pending', source_url: 'https://files.example/whiteboard.png', ocr_text: null, content: null }]);
+
+      await read(mediaId, 'NEW');
+      await work.failAnalysis(first!.postId, 'the rules crashed');
+      expect(await postRow(first!.postId)).toMatchObject({ text: null, analysis_error: 'the rules crashed' });
+      expect(await mediaOf(first!.postId)).toMatchObject([{ content: null, ocr_text: null, ocr_words: null, metadata: {} }]);
+    });
+
+    it('analyzes a clean post again when one of its images is retried, so the reading does not outlive an analysis', async () => {
+      const { account, scan } = await scene();
+      const [stored] = await store(await scan(), account, [post(`c-${ids}`, 'sunset', ['https://files.example/sunset.png'])]);
+      const mediaId = stored!.pendingMediaIds[0]!;
+      await work.failMedia(mediaId, 'HTTP 503');
+      await new PostAnalysisRepository(database.db).save(stored!.postId, await hashOf(database.db, stored!.postId), []);
+      expect(await postRow(stored!.postId)).toMatchObject({ text: null });
+      await work.reopenMedia(mediaId);
+      expect(await work.workOf(stored!.postId)).toEqual({ postId: stored!.postId, contentSha256: stored!.contentSha256, pendingMediaIds: [mediaId] });
     });
   });
 }

@@ -198,8 +198,11 @@ export class PipelineWorkRepository {
       .executeTakeFirst();
   }
 
-  /** Records a reading; a media row that is no longer pending (replayed job) is left as it is. */
-  async saveExtraction(mediaId: string, result: MediaExtractionResult): Promise<void> {
+  /**
+   * Records a reading of the image fetched from `sourceUrl`; a media row that is no longer pending
+   * (a replayed job) or now points at another image (the post changed meanwhile) is left as it is.
+   */
+  async saveExtraction(mediaId: string, sourceUrl: string, result: MediaExtractionResult): Promise<void> {
     await this.db
       .updateTable('media')
       .set({
@@ -219,6 +222,7 @@ export class PipelineWorkRepository {
       })
       .where('id', '=', mediaId)
       .where('status', '=', 'pending')
+      .where('source_url', '=', sourceUrl)
       .execute();
   }
 
@@ -244,24 +248,39 @@ export class PipelineWorkRepository {
     return { post, account, media };
   }
 
-  /** A post whose analysis failed for good: it no longer holds its scan open. */
+  /**
+   * A post whose analysis failed for good: it no longer holds its scan open, and (having no
+   * finding) keeps no content, like a clean post. A retry analyzes what is left: nothing, unless
+   * the platform still shows it and a `scan --full` collects it again.
+   */
   async failAnalysis(postId: string, error: string): Promise<void> {
-    await this.db
-      .updateTable('posts')
-      .set({ analysis_failed_at: new Date(), analysis_error: error })
-      .where('id', '=', postId)
-      .where('analyzed_at', 'is', null)
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      const now = new Date();
+      const failed = await trx
+        .updateTable('posts')
+        .set({ analysis_failed_at: now, analysis_error: error, text: null, content_dropped_at: now })
+        .where('id', '=', postId)
+        .where('analyzed_at', 'is', null)
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('findings').select('id').whereRef('findings.post_id', '=', 'posts.id'))))
+        .returning('id')
+        .execute();
+      if (failed.length === 0) {
+        await trx.updateTable('posts').set({ analysis_failed_at: now, analysis_error: error }).where('id', '=', postId).where('analyzed_at', 'is', null).execute();
+        return;
+      }
+      await trx.updateTable('media').set({ content: null, ocr_text: null, ocr_words: null, metadata: '{}' }).where('post_id', '=', postId).execute();
+    });
   }
 
   /** Makes failed work pending again, for `overshare jobs retry`. */
   async reopenMedia(mediaId: string): Promise<void> {
     await this.db.updateTable('media').set({ status: 'pending', error: null }).where('id', '=', mediaId).where('status', '=', 'failed').execute();
+    // The post is analyzed again once the image is read, whatever was dropped of its text since:
+    // the image alone may hold the leak, and its reading must not outlive an analysis.
     await this.db
       .updateTable('posts')
       .set({ analyzed_at: null, analysis_failed_at: null, analysis_error: null })
       .where('id', '=', (eb) => eb.selectFrom('media').select('post_id').where('id', '=', mediaId))
-      .where('content_dropped_at', 'is', null)
       .execute();
   }
 

@@ -1,3 +1,5 @@
+import type { Schema } from '../schema.js';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturingLogger } from '../../test/support/capturing-logger.js';
 import { storeTargets } from '../../test/support/store-targets.js';
@@ -9,6 +11,13 @@ import { PipelineWorkRepository } from './pipeline-work-repository.js';
 import { PostAnalysisRepository } from './post-analysis-repository.js';
 import { ScanRunsRepository } from './scan-runs-repository.js';
 import type { FindingInput } from './upsert-finding.js';
+
+// The content hash and image URL the stage read: what the pipeline passes to save and saveExtraction.
+const hashOf = async (db: Kysely<Schema>, postId: string) =>
+  (await db.selectFrom('posts').select('content_sha256').where('id', '=', postId).executeTakeFirstOrThrow()).content_sha256;
+const urlOf = async (db: Kysely<Schema>, mediaId: string) =>
+  (await db.selectFrom('media').select('source_url').where('id', '=', mediaId).executeTakeFirstOrThrow()).source_url;
+
 
 for (const target of storeTargets()) {
   describe.skipIf(!target.isAvailable)(`post analysis on ${target.name}`, () => {
@@ -37,7 +46,7 @@ for (const target of storeTargets()) {
         { externalId: `a-${posts}`, url: `https://social.example/@analysis/${posts}`, isRepost: false, text: `Draft ${posts}: CONFIDENTIAL`, mediaUrls: [`https://files.example/a-${posts}.jpg`] },
       ]);
       const mediaId = stored!.pendingMediaIds[0]!;
-      await work.saveExtraction(mediaId, {
+      await work.saveExtraction(mediaId, await urlOf(database.db, mediaId), {
         contentSha256: `content-${posts}`,
         bytes: Buffer.from('jpeg bytes'),
         mimeType: 'image/jpeg',
@@ -78,7 +87,7 @@ for (const target of storeTargets()) {
 
     it('records new findings with one finding.created event each and marks the post analyzed, keeping its content', async () => {
       const { postId, mediaId } = await readPost();
-      const saved = await analyses.save(postId, [finding(postId, 'CONFIDENTIAL'), finding(postId, 'ROADMAP')]);
+      const saved = await analyses.save(postId, await hashOf(database.db, postId), [finding(postId, 'CONFIDENTIAL'), finding(postId, 'ROADMAP')]);
       expect(saved).toEqual({ created: 2, updated: 0, superseded: 0, isContentDropped: false });
       const findings = await findingsOf(postId);
       expect(findings.map((row) => [row.version, row.is_current, row.scan_run_id, row.title])).toEqual([
@@ -99,19 +108,19 @@ for (const target of storeTargets()) {
     it('changes nothing and adds no event when the same analysis is saved again', async () => {
       const { postId } = await readPost();
       const analysis = [finding(postId, 'CONFIDENTIAL'), finding(postId, 'ROADMAP')];
-      await analyses.save(postId, analysis);
+      await analyses.save(postId, await hashOf(database.db, postId), analysis);
       const before = await findingsOf(postId);
       await reopen(postId);
-      expect(await analyses.save(postId, analysis)).toEqual({ created: 0, updated: 0, superseded: 0, isContentDropped: false });
+      expect(await analyses.save(postId, await hashOf(database.db, postId), analysis)).toEqual({ created: 0, updated: 0, superseded: 0, isContentDropped: false });
       expect(await findingsOf(postId)).toEqual(before);
       expect(await eventsOf(postId)).toHaveLength(2);
     });
 
     it('makes a changed finding a new version with a finding.updated event', async () => {
       const { postId } = await readPost();
-      await analyses.save(postId, [finding(postId, 'CONFIDENTIAL', 60)]);
+      await analyses.save(postId, await hashOf(database.db, postId), [finding(postId, 'CONFIDENTIAL', 60)]);
       await reopen(postId);
-      expect(await analyses.save(postId, [finding(postId, 'CONFIDENTIAL', 90)])).toEqual({ created: 0, updated: 1, superseded: 0, isContentDropped: false });
+      expect(await analyses.save(postId, await hashOf(database.db, postId), [finding(postId, 'CONFIDENTIAL', 90)])).toEqual({ created: 0, updated: 1, superseded: 0, isContentDropped: false });
       const [row] = await findingsOf(postId);
       expect([row?.version, row?.score]).toEqual([2, 90]);
       expect((await eventsOf(postId)).map((event) => [event.type, event.finding_version])).toEqual([
@@ -122,9 +131,9 @@ for (const target of storeTargets()) {
 
     it('marks a finding the re-analysis no longer makes as not current, in a new version with a finding.updated event, and current again when it returns', async () => {
       const { postId } = await readPost();
-      await analyses.save(postId, [finding(postId, 'CONFIDENTIAL'), finding(postId, 'ROADMAP')]);
+      await analyses.save(postId, await hashOf(database.db, postId), [finding(postId, 'CONFIDENTIAL'), finding(postId, 'ROADMAP')]);
       await reopen(postId);
-      expect(await analyses.save(postId, [finding(postId, 'CONFIDENTIAL')])).toEqual({ created: 0, updated: 0, superseded: 1, isContentDropped: false });
+      expect(await analyses.save(postId, await hashOf(database.db, postId), [finding(postId, 'CONFIDENTIAL')])).toEqual({ created: 0, updated: 0, superseded: 1, isContentDropped: false });
       const byText = async () => new Map((await findingsOf(postId)).map((row) => [row.evidence.text, row]));
       expect((await byText()).get('ROADMAP')).toMatchObject({ is_current: false, version: 2 });
       expect((await byText()).get('CONFIDENTIAL')).toMatchObject({ is_current: true, version: 1 });
@@ -135,13 +144,13 @@ for (const target of storeTargets()) {
       ]);
 
       await reopen(postId);
-      expect(await analyses.save(postId, [finding(postId, 'CONFIDENTIAL'), finding(postId, 'ROADMAP')])).toMatchObject({ created: 0, updated: 1, superseded: 0 });
+      expect(await analyses.save(postId, await hashOf(database.db, postId), [finding(postId, 'CONFIDENTIAL'), finding(postId, 'ROADMAP')])).toMatchObject({ created: 0, updated: 1, superseded: 0 });
       expect((await byText()).get('ROADMAP')).toMatchObject({ is_current: true, version: 3 });
     });
 
     it("drops a clean post's text and its images' bytes, OCR text, words and metadata, keeping URL, ids and hashes", async () => {
       const { postId, contentSha256, mediaId } = await readPost();
-      expect(await analyses.save(postId, [])).toEqual({ created: 0, updated: 0, superseded: 0, isContentDropped: true });
+      expect(await analyses.save(postId, await hashOf(database.db, postId), [])).toEqual({ created: 0, updated: 0, superseded: 0, isContentDropped: true });
       expect(await postRow(postId)).toMatchObject({
         text: null,
         content_dropped_at: expect.any(Date) as Date,
@@ -167,7 +176,7 @@ for (const target of storeTargets()) {
     it('records the findings once when the same post is saved twice at the same time', async () => {
       const { postId } = await readPost();
       const analysis = [finding(postId, 'CONFIDENTIAL'), finding(postId, 'ROADMAP')];
-      const results = await Promise.all([analyses.save(postId, analysis), analyses.save(postId, analysis)]);
+      const results = await Promise.all([analyses.save(postId, await hashOf(database.db, postId), analysis), analyses.save(postId, await hashOf(database.db, postId), analysis)]);
       expect(results.filter((result) => result === undefined)).toHaveLength(1);
       expect(results.find((result) => result !== undefined)).toMatchObject({ created: 2 });
       expect(await findingsOf(postId)).toHaveLength(2);
@@ -176,10 +185,14 @@ for (const target of storeTargets()) {
 
     it('leaves a post that is already analyzed, or gone, alone', async () => {
       const { postId } = await readPost();
-      await analyses.save(postId, []);
-      expect(await analyses.save(postId, [finding(postId, 'CONFIDENTIAL')])).toBeUndefined();
+      await analyses.save(postId, await hashOf(database.db, postId), []);
+      expect(await analyses.save(postId, await hashOf(database.db, postId), [finding(postId, 'CONFIDENTIAL')])).toBeUndefined();
       expect(await findingsOf(postId)).toEqual([]);
-      expect(await analyses.save('00000000-0000-4000-8000-000000000000', [])).toBeUndefined();
+      expect(await analyses.save('00000000-0000-4000-8000-000000000000', 'no-such-hash', [])).toBeUndefined();
+      // An analysis of a version the post no longer has is not saved: the new version's job saves its own.
+      const { postId: edited } = await readPost();
+      expect(await analyses.save(edited, 'hash-of-an-older-version', [finding(edited, 'CONFIDENTIAL')])).toBeUndefined();
+      expect(await findingsOf(edited)).toEqual([]);
     });
   });
 }

@@ -22,16 +22,20 @@ export interface SavedAnalysis {
 export class PostAnalysisRepository {
   constructor(private readonly db: Kysely<Schema>) {}
 
-  async save(postId: string, findings: readonly FindingInput[]): Promise<SavedAnalysis | undefined> {
+  /**
+   * Saves the analysis of the post's content with hash `contentSha256`; does nothing when the
+   * post was analyzed already or has changed since it was read (the new version's job saves that).
+   */
+  async save(postId: string, contentSha256: string, findings: readonly FindingInput[]): Promise<SavedAnalysis | undefined> {
     return this.db.transaction().execute(async (trx) => {
       // Lock the post: a replayed job racing this one waits and then sees it analyzed.
       const post = await trx
         .selectFrom('posts')
-        .select(['id', 'analyzed_at'])
+        .select(['id', 'analyzed_at', 'content_sha256'])
         .where('id', '=', postId)
         .forUpdate()
         .executeTakeFirst();
-      if (post === undefined || post.analyzed_at !== null) return undefined;
+      if (post === undefined || post.analyzed_at !== null || post.content_sha256 !== contentSha256) return undefined;
 
       const changed: Array<{ finding: Finding; type: FindingEventType }> = [];
       const keys: string[] = [];
