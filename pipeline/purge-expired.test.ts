@@ -1,5 +1,4 @@
-import type { Schema } from '../store/schema.js';
-import type { Kysely } from 'kysely';
+import { hashOf, urlOf } from '../test/support/read-rows.js';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Policy } from '../core/policy-schema.js';
@@ -14,12 +13,6 @@ import type { Account } from '../store/schema.js';
 import { capturingLogger } from '../test/support/capturing-logger.js';
 import { storeTargets } from '../test/support/store-targets.js';
 import { purgeExpired } from './purge-expired.js';
-
-// The content hash and image URL the stage read: what the pipeline passes to save and saveExtraction.
-const hashOf = async (db: Kysely<Schema>, postId: string) =>
-  (await db.selectFrom('posts').select('content_sha256').where('id', '=', postId).executeTakeFirstOrThrow()).content_sha256;
-const urlOf = async (db: Kysely<Schema>, mediaId: string) =>
-  (await db.selectFrom('media').select('source_url').where('id', '=', mediaId).executeTakeFirstOrThrow()).source_url;
 
 
 const DAY_MS = 86_400_000;

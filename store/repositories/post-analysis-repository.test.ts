@@ -1,5 +1,4 @@
-import type { Schema } from '../schema.js';
-import type { Kysely } from 'kysely';
+import { hashOf, urlOf } from '../../test/support/read-rows.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturingLogger } from '../../test/support/capturing-logger.js';
 import { storeTargets } from '../../test/support/store-targets.js';
@@ -11,12 +10,6 @@ import { PipelineWorkRepository } from './pipeline-work-repository.js';
 import { PostAnalysisRepository } from './post-analysis-repository.js';
 import { ScanRunsRepository } from './scan-runs-repository.js';
 import type { FindingInput } from './upsert-finding.js';
-
-// The content hash and image URL the stage read: what the pipeline passes to save and saveExtraction.
-const hashOf = async (db: Kysely<Schema>, postId: string) =>
-  (await db.selectFrom('posts').select('content_sha256').where('id', '=', postId).executeTakeFirstOrThrow()).content_sha256;
-const urlOf = async (db: Kysely<Schema>, mediaId: string) =>
-  (await db.selectFrom('media').select('source_url').where('id', '=', mediaId).executeTakeFirstOrThrow()).source_url;
 
 
 for (const target of storeTargets()) {
