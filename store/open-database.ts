@@ -67,6 +67,12 @@ function openPostgres(url: string, options: OpenDatabaseOptions, log: Logger): D
   });
   // An idle client losing its server emits 'error' on the pool; unhandled, it would kill the process.
   pool.on('error', (error) => log.warn({ err: error, location }, 'idle PostgreSQL connection lost'));
+  // A client checked out of the pool (between two queries of a job, say) emits 'error' on itself
+  // when the server goes away (a restart): without a listener that kills the process. The query in
+  // flight fails anyway, and the pool discards the dead client when it comes back.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => log.warn({ err: error, location }, 'PostgreSQL connection lost while in use'));
+  });
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
