@@ -15,12 +15,14 @@ import { followUpJobs } from '../follow-up-jobs.js';
  * already is left alone; a post whose images are not all read yet gets their jobs back instead.
  */
 export async function analyzePostProcessor(payload: AnalyzePayload, deps: PipelineDependencies): Promise<StageJob[]> {
-  const work = await new PipelineWorkRepository(deps.db).workOf(payload.postId);
-  if (work === undefined) return [];
-  if (work.pendingMediaIds.length > 0) return followUpJobs(payload.scanRunId, [work]);
   const loaded = await new PipelineWorkRepository(deps.db).postForAnalysis(payload.postId);
   if (loaded === undefined) return [];
   const { post, account, media } = loaded;
+  if (post.analyzed_at !== null || post.analysis_failed_at !== null) return [];
+  const pendingMediaIds = media.filter((item) => item.status === 'pending').map((item) => item.id);
+  if (pendingMediaIds.length > 0) {
+    return followUpJobs(payload.scanRunId, [{ postId: post.id, contentSha256: post.content_sha256, pendingMediaIds }]);
+  }
   const readable = media.filter((item) => item.status === 'extracted');
   const analysis = analyzePost(deps.ruleSet, {
     text: post.text ?? '',

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Account, Media, MediaWord, Post, Schema } from '../schema.js';
 import { postContentHash } from './posts-repository.js';
 
@@ -103,6 +103,8 @@ export class PipelineWorkRepository {
               ),
           )
           .returning(['id', 'external_id', 'content_sha256'])
+          // xmax is 0 for a row this statement inserted: a new post has no old images to trim.
+          .returning(sql<boolean>`(xmax = 0)`.as('is_inserted'))
           .execute();
         if (rows.length === 0) return;
         const urlsByExternalId = new Map(batch.map((post) => [post.externalId, post.mediaUrls]));
@@ -145,7 +147,7 @@ export class PipelineWorkRepository {
             .execute();
         }
         // A changed post with fewer images than before loses the rows past its last one.
-        for (const row of rows) {
+        for (const row of rows.filter((candidate) => !candidate.is_inserted)) {
           const count = urlsByExternalId.get(row.external_id)?.length ?? 0;
           await trx.deleteFrom('media').where('post_id', '=', row.id).where('position', '>=', count).execute();
         }
