@@ -200,7 +200,9 @@ for (const backend of BACKENDS) {
     it('runs a job that asked to be retried again after its delay, with the next attempt number, and drops its key meanwhile', async () => {
       start();
       const job = analyzeJob(id(), id(), sha());
-      const delayMs = 200;
+      // Long enough that polling the counts sees the job waiting even on a loaded machine (with
+      // 200 ms, a fresh-clone CI run saw the retry start and finish between two polls).
+      const delayMs = 1_500;
       const { execute, triesOf } = recorder((_job, attempt) =>
         attempt === 1 ? { kind: 'retry', delayMs, error: new Error('try later') } : { kind: 'done', followUps: [] },
       );
@@ -214,7 +216,7 @@ for (const backend of BACKENDS) {
       await sleep(100);
       const [first, second] = triesOf(job.key);
       expect(triesOf(job.key).map((run) => run.attempt)).toEqual([1, 2]);
-      // Timers may fire a few ms early; a retry taken at once would be 200 ms early.
+      // Timers may fire a few ms early; a retry taken at once would be 1.5 s early.
       expect(second!.startedAt - first!.finishedAt!).toBeGreaterThanOrEqual(delayMs - 20);
     });
 
