@@ -252,7 +252,7 @@ for (const backend of BACKENDS) {
 
       const release = gate();
       const { execute, triesOf } = recorder(async (job, attempt) => {
-        if (job.key === retried.key) return attempt === 1 ? { kind: 'retry', delayMs: 400, error: new Error('later') } : { kind: 'done', followUps: [] };
+        if (job.key === retried.key) return attempt === 1 ? { kind: 'retry', delayMs: 1_500, error: new Error('later') } : { kind: 'done', followUps: [] };
         await release.opened;
         return { kind: 'done', followUps: [] };
       });
