@@ -8,7 +8,7 @@ import { ConfigError } from './errors.js';
  */
 
 // Variables whose values are never echoed, not even in an error about them.
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'SECRET_KEY']);
 
 // An empty or blank variable (`DATABASE_URL=` in a compose file) means "unset", not "".
 const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -124,6 +124,24 @@ const environmentSchema = z.object({
   PIPELINE_MAX_BACKOFF_MS: wholeNumber(1, 86_400_000, 300_000),
   SCAN_DEFAULT_SCHEDULE: z.preprocess(unsetIfEmpty, z.string().trim().default('24h')),
   SCHEDULER_TICK_MS: wholeNumber(100, 3_600_000, 15_000),
+  SECRET_KEY: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .trim()
+      .refine((value) => Buffer.from(value, 'base64').length === 32 && /^[A-Za-z0-9+/=_-]+$/u.test(value), {
+        error: 'must be 32 random bytes in base64 (make one with: openssl rand -base64 32)',
+      })
+      .optional(),
+  ),
+  TLS_CERT_FILE: z.preprocess(unsetIfEmpty, z.string().optional()),
+  TLS_KEY_FILE: z.preprocess(unsetIfEmpty, z.string().optional()),
+  PUBLIC_URL: urlWithScheme(['http:', 'https:']),
+  SESSION_IDLE_TIMEOUT_MS: wholeNumber(60_000, 604_800_000, 3_600_000),
+  SESSION_MAX_AGE_MS: wholeNumber(60_000, 2_592_000_000, 43_200_000),
+  SINK_POLL_MS: wholeNumber(100, 3_600_000, 2_000),
+  SINK_BATCH_SIZE: wholeNumber(1, 10_000, 100),
+  SINK_DISABLE_AFTER_MS: wholeNumber(60_000, 2_592_000_000, 86_400_000),
 });
 
 /** Every setting overshare reads from the environment, with units in the names. */
@@ -148,6 +166,27 @@ export interface Config {
     port: number;
     readinessTimeoutMs: number;
     shutdownTimeoutMs: number;
+    /** Certificate and key (PEM files) to serve HTTPS directly; both or neither. */
+    tlsCertFile: string | undefined;
+    tlsKeyFile: string | undefined;
+    /** Where users reach the server, when a proxy in front terminates TLS; https makes cookies Secure. */
+    publicUrl: string | undefined;
+  };
+  auth: {
+    /** 32-byte key (base64) sealing sink secrets; unset means `secret.key` in the data folder, made on first use. */
+    secretKey: Buffer | undefined;
+    /** A session ends after this long without a request. */
+    sessionIdleTimeoutMs: number;
+    /** A session ends this long after sign-in, however busy. */
+    sessionMaxAgeMs: number;
+  };
+  sinks: {
+    /** How often idle SIEM sinks look for new events. */
+    pollMs: number;
+    /** Events per delivery (webhooks send them one request each, in order). */
+    batchSize: number;
+    /** A sink failing without a break for this long is disabled until re-enabled. */
+    disableAfterMs: number;
   };
   ocr: {
     /** Folder with `<lang>.traineddata`; unset means the system's tesseract data folder. */
@@ -240,6 +279,9 @@ export function loadConfig(
       'REDIS_URL is set but DATABASE_URL is not: queued scans need one PostgreSQL that serve and every worker share. Set DATABASE_URL=postgres://…, or unset REDIS_URL to run scans in-process on the embedded database.',
     );
   }
+  if ((env.TLS_CERT_FILE === undefined) !== (env.TLS_KEY_FILE === undefined)) {
+    throw new ConfigError('Only one of TLS_CERT_FILE and TLS_KEY_FILE is set: HTTPS needs both (PEM files), or neither for plain HTTP.');
+  }
   return {
     nodeEnv: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
@@ -256,6 +298,19 @@ export function loadConfig(
       port: env.PORT,
       readinessTimeoutMs: env.READINESS_TIMEOUT_MS,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      tlsCertFile: env.TLS_CERT_FILE === undefined ? undefined : path.resolve(cwd, env.TLS_CERT_FILE),
+      tlsKeyFile: env.TLS_KEY_FILE === undefined ? undefined : path.resolve(cwd, env.TLS_KEY_FILE),
+      publicUrl: env.PUBLIC_URL,
+    },
+    auth: {
+      secretKey: env.SECRET_KEY === undefined ? undefined : Buffer.from(env.SECRET_KEY, 'base64'),
+      sessionIdleTimeoutMs: env.SESSION_IDLE_TIMEOUT_MS,
+      sessionMaxAgeMs: env.SESSION_MAX_AGE_MS,
+    },
+    sinks: {
+      pollMs: env.SINK_POLL_MS,
+      batchSize: env.SINK_BATCH_SIZE,
+      disableAfterMs: env.SINK_DISABLE_AFTER_MS,
     },
     ocr: {
       langPath: env.OCR_LANG_PATH === undefined ? undefined : path.resolve(cwd, env.OCR_LANG_PATH),

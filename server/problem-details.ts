@@ -8,6 +8,7 @@ import {
   TransientError,
 } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { HttpError } from './api/http-errors.js';
 
 /** An RFC 9457 problem document, the body of every error response. */
 export interface ProblemDetails {
@@ -82,6 +83,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
 }
 
 function statusOf(error: OvershareError): { status: number; headers: Record<string, string> } {
+  if (error instanceof HttpError) return { status: error.status, headers: { ...error.headers } };
   if (error instanceof InputValidationError) return { status: 400, headers: {} };
   if (error instanceof NotFoundError) return { status: 404, headers: {} };
   if (error instanceof PlatformBlockedError) return { status: 502, headers: {} };
@@ -95,6 +97,11 @@ function statusOf(error: OvershareError): { status: number; headers: Record<stri
 function titleOf(status: number): string {
   const titles: Record<number, string> = {
     400: 'Invalid request',
+    401: 'Not signed in',
+    403: 'Not allowed',
+    409: 'Conflict',
+    412: 'Changed meanwhile',
+    429: 'Too many requests',
     404: 'Not found',
     422: 'Request cannot be processed',
     502: 'Upstream platform refused',

@@ -180,6 +180,11 @@ export interface FindingsTable {
   explain: string | null;
   /** False once its post changed and this evidence is no longer in it. */
   is_current: Generated<boolean>;
+  resolved_at: Timestamp | null;
+  /** Who resolved it: `user:<id>`, `api_key:<id>` or `system`. */
+  resolved_by: string | null;
+  /** The suppression this finding was resolved by, when one was created from it. */
+  suppression_id: string | null;
 }
 
 export interface FindingEventsTable {
@@ -246,6 +251,110 @@ export interface FailedJobsTable {
   retried_at: Timestamp | null;
 }
 
+/** A login session: the cookie holds the token, the table only its SHA-256. */
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: CreatedAt;
+  last_seen_at: UpdatedAt;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/** One failed login, kept for rate limiting. */
+export interface LoginFailuresTable {
+  id: ColumnType<number, never, never>;
+  username: string;
+  ip: string | null;
+  failed_at: CreatedAt;
+}
+
+export type ActorType = 'user' | 'api_key' | 'system';
+
+export interface FindingCommentsTable {
+  id: Generated<string>;
+  finding_id: string;
+  author_type: ActorType;
+  author_id: string | null;
+  author_name: string | null;
+  body: string;
+  created_at: CreatedAt;
+}
+
+/** How wide a suppression reaches: one rule on one account, one piece of evidence anywhere or on one account, or a whole rule. */
+export type SuppressionScope = 'rule_account' | 'evidence' | 'evidence_account' | 'rule';
+
+export interface SuppressionsTable {
+  id: Generated<string>;
+  scope: SuppressionScope;
+  rule_id: string | null;
+  account_id: string | null;
+  /** SHA-256 of the evidence text after NFC normalisation and case folding. */
+  evidence_sha256: string | null;
+  reason: string;
+  source_finding_id: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+/** A reply kept for `Idempotency-Key`: a retried request with the same key gets the same answer. */
+export interface IdempotencyKeysTable {
+  actor: string;
+  key: string;
+  method: string;
+  path: string;
+  request_sha256: string;
+  /** Null while the first request is still being served. */
+  status_code: number | null;
+  response_body: ColumnType<unknown, string | null, string | null>;
+  created_at: CreatedAt;
+}
+
+export type SinkKind = 'webhook' | 'syslog' | 'splunk_hec';
+export type SinkFormat = 'native' | 'ocsf' | 'ecs' | 'cef';
+
+/** A push target for SIEM events with its own cursor into the outbox. */
+export interface SinksTable {
+  id: Generated<string>;
+  name: string;
+  kind: SinkKind;
+  format: SinkFormat;
+  /** URL for webhook and HEC, `host:port` for syslog. */
+  target: string;
+  settings: ColumnType<Record<string, unknown>, string | undefined, string>;
+  /** The signing secret or token, encrypted with AES-256-GCM under the instance's secret key. */
+  secret_encrypted: string | null;
+  is_enabled: Generated<boolean>;
+  disabled_reason: string | null;
+  /** The last outbox `seq` this sink has taken; 0 before the first. */
+  cursor_seq: ColumnType<number, number | undefined, number>;
+  consecutive_failures: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  first_failure_at: Timestamp | null;
+  last_error: string | null;
+  last_delivered_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface SinkDeliveriesTable {
+  id: ColumnType<number, never, never>;
+  sink_id: string;
+  first_seq: number;
+  last_seq: number;
+  event_count: number;
+  delivered_count: number;
+  outcome: 'delivered' | 'failed' | 'redelivered';
+  http_status: number | null;
+  error: string | null;
+  duration_ms: number;
+  attempted_at: CreatedAt;
+}
+
 export interface Schema {
   accounts: AccountsTable;
   posts: PostsTable;
@@ -258,6 +367,13 @@ export interface Schema {
   scan_runs: ScanRunsTable;
   scan_run_accounts: ScanRunAccountsTable;
   failed_jobs: FailedJobsTable;
+  sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
+  finding_comments: FindingCommentsTable;
+  suppressions: SuppressionsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  sinks: SinksTable;
+  sink_deliveries: SinkDeliveriesTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -271,3 +387,10 @@ export type AuditEntry = Selectable<AuditLogTable>;
 export type ScanRun = Selectable<ScanRunsTable>;
 export type ScanRunAccount = Selectable<ScanRunAccountsTable>;
 export type FailedJob = Selectable<FailedJobsTable>;
+export type User = Selectable<UsersTable>;
+export type ApiKey = Selectable<ApiKeysTable>;
+export type Session = Selectable<SessionsTable>;
+export type FindingComment = Selectable<FindingCommentsTable>;
+export type Suppression = Selectable<SuppressionsTable>;
+export type Sink = Selectable<SinksTable>;
+export type SinkDelivery = Selectable<SinkDeliveriesTable>;

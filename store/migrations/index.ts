@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as pipeline from './0002-pipeline.js';
+import * as api from './0003-api.js';
 
 /**
  * Every migration, in order. Names never change once released; a new migration is a new file
@@ -9,4 +10,5 @@ import * as pipeline from './0002-pipeline.js';
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
   '0002-pipeline': pipeline,
+  '0003-api': api,
 };

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { maskText } from '../../core/mask-text.js';
+import { findingEventPayload, type EventContext, type FindingEventPayload, type OutboxEvent } from '../finding-event-payload.js';
 import type { Finding, FindingEvent, FindingEventType, Schema } from '../schema.js';
 
 // One advisory lock key for the outbox (any fixed 64-bit number unique to this use).
@@ -15,7 +15,13 @@ export class FindingEventsRepository {
   constructor(private readonly db: Kysely<Schema>) {}
 
   /** Appends one event for the finding's current version; must run inside the finding's transaction. */
-  static async append(trx: Transaction<Schema>, finding: Finding, type: FindingEventType): Promise<FindingEvent> {
+  static async append(
+    trx: Transaction<Schema>,
+    finding: Finding,
+    type: FindingEventType,
+    purgeReason?: 'retention' | 'erasure',
+  ): Promise<FindingEvent> {
+    const context = await eventContext(trx, finding);
     // Taken as late as possible: held from here to COMMIT, it orders commits, not whole transactions.
     await sql`select pg_advisory_xact_lock(${OUTBOX_LOCK_KEY})`.execute(trx);
     return trx
@@ -24,7 +30,7 @@ export class FindingEventsRepository {
         finding_id: finding.id,
         finding_version: finding.version,
         type,
-        payload: JSON.stringify(eventPayload(finding)),
+        payload: JSON.stringify(findingEventPayload(finding, context, purgeReason)),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -42,23 +48,46 @@ export class FindingEventsRepository {
   }
 }
 
-/** A finding as exported to SIEMs: evidence text masked, everything else as stored. */
-function eventPayload(finding: Finding): Record<string, unknown> {
+/** The outbox row with its payload typed, as feeds and sinks read it. */
+export function toOutboxEvent(row: FindingEvent): OutboxEvent {
   return {
-    id: finding.id,
-    version: finding.version,
-    postId: finding.post_id,
-    accountId: finding.account_id,
-    ruleIds: finding.rule_ids,
-    category: finding.category,
-    severity: finding.severity,
-    score: finding.score,
-    scoreBreakdown: finding.score_breakdown,
-    evidence: { ...finding.evidence, text: maskText(finding.evidence.text) },
-    state: finding.state,
-    resolution: finding.resolution,
-    assigneeId: finding.assignee_id,
-    createdAt: finding.created_at.toISOString(),
-    updatedAt: finding.updated_at.toISOString(),
+    seq: row.seq,
+    id: row.id,
+    findingId: row.finding_id,
+    findingVersion: row.finding_version,
+    type: row.type,
+    occurredAt: row.occurred_at,
+    payload: row.payload as unknown as FindingEventPayload,
+  };
+}
+
+/** The account and post a finding belongs to, read in the finding's own transaction. */
+async function eventContext(trx: Transaction<Schema>, finding: Finding): Promise<EventContext> {
+  const row = await trx
+    .selectFrom('accounts')
+    .leftJoin('posts', (join) => join.on('posts.id', '=', finding.post_id))
+    .select([
+      'accounts.id',
+      'accounts.platform',
+      'accounts.handle',
+      'accounts.kind',
+      'accounts.owner_employee_id',
+      'accounts.owner_department',
+      'posts.url as post_url',
+      'posts.published_at as post_published_at',
+    ])
+    .where('accounts.id', '=', finding.account_id)
+    .executeTakeFirstOrThrow();
+  return {
+    account: {
+      id: row.id,
+      platform: row.platform,
+      handle: row.handle,
+      kind: row.kind,
+      ownerEmployeeId: row.owner_employee_id,
+      ownerDepartment: row.owner_department,
+    },
+    postUrl: row.post_url,
+    postPublishedAt: row.post_published_at,
   };
 }

@@ -1,0 +1,7 @@
+import type { AnyApiRoute } from './api-route.js';
+import { authRoutes, type SessionSettings } from './routes/auth-routes.js';
+
+/** Every route of `/api/v1`, in the order the OpenAPI document lists them. */
+export function apiRoutes(settings: SessionSettings): AnyApiRoute[] {
+  return [...authRoutes(settings)];
+}

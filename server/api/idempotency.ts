@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { InputValidationError } from '../../core/errors.js';
+import type { ApiServices } from './api-services.js';
+import { ConflictError, IdempotencyKeyReusedError } from './http-errors.js';
+
+/** A reply as the idempotency store keeps it. */
+export interface StoredReply {
+  status: number;
+  body: unknown;
+  isReplay: boolean;
+}
+
+/** How long a key is remembered: a retry after a day is a new request. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/u;
+
+/**
+ * Runs `serve` at most once per (actor, key): the first request's reply is stored and every retry
+ * with the same key and the same request gets it again. The same key with a different request is
+ * refused (422), and a retry while the first is still running gets 409. A request that throws
+ * stores nothing, so it can be retried.
+ */
+export async function withIdempotency(
+  services: ApiServices,
+  scope: { actor: string; key: string; method: string; path: string; body: unknown },
+  serve: () => Promise<{ status: number; body: unknown }>,
+): Promise<StoredReply> {
+  if (!KEY_PATTERN.test(scope.key)) {
+    throw new InputValidationError('the Idempotency-Key header', [
+      { path: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters (a UUID is a good choice)' },
+    ]);
+  }
+  const { db } = services;
+  const requestSha256 = createHash('sha256')
+    .update(`${scope.method} ${scope.path}\n${JSON.stringify(scope.body ?? null)}`)
+    .digest('hex');
+  const staleBefore = new Date(services.now().getTime() - IDEMPOTENCY_WINDOW_MS);
+  await db.deleteFrom('idempotency_keys').where('actor', '=', scope.actor).where('key', '=', scope.key).where('created_at', '<', staleBefore).execute();
+  const claimed = await db
+    .insertInto('idempotency_keys')
+    .values({ actor: scope.actor, key: scope.key, method: scope.method, path: scope.path, request_sha256: requestSha256, status_code: null, response_body: null })
+    .onConflict((conflict) => conflict.columns(['actor', 'key']).doNothing())
+    .returning('key')
+    .executeTakeFirst();
+  if (!claimed) {
+    const stored = await db.selectFrom('idempotency_keys').selectAll().where('actor', '=', scope.actor).where('key', '=', scope.key).executeTakeFirst();
+    if (!stored) throw new ConflictError('The request with this Idempotency-Key was just withdrawn; send it again.');
+    if (stored.request_sha256 !== requestSha256) {
+      throw new IdempotencyKeyReusedError(
+        `This Idempotency-Key was used for a different request (${stored.method} ${stored.path}); use a new key for a new request.`,
+      );
+    }
+    if (stored.status_code === null) {
+      throw new ConflictError('The first request with this Idempotency-Key is still being served; retry in a moment.');
+    }
+    return { status: stored.status_code, body: stored.response_body, isReplay: true };
+  }
+  try {
+    const reply = await serve();
+    await db
+      .updateTable('idempotency_keys')
+      .set({ status_code: reply.status, response_body: JSON.stringify(reply.body ?? null) })
+      .where('actor', '=', scope.actor)
+      .where('key', '=', scope.key)
+      .execute();
+    return { ...reply, isReplay: false };
+  } catch (error) {
+    await db.deleteFrom('idempotency_keys').where('actor', '=', scope.actor).where('key', '=', scope.key).execute();
+    throw error;
+  }
+}
+
+/** Forgets keys older than the window; returns how many. */
+export async function purgeIdempotencyKeys(services: Pick<ApiServices, 'db' | 'now'>): Promise<number> {
+  const result = await services.db
+    .deleteFrom('idempotency_keys')
+    .where('created_at', '<', sql<Date>`${new Date(services.now().getTime() - IDEMPOTENCY_WINDOW_MS)}`)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,90 @@
+import { maskText } from '../core/mask-text.js';
+import type { AccountKind, Evidence, Finding, FindingEventType, FindingState, Resolution } from './schema.js';
+import type { Category, Severity } from '../core/policy-schema.js';
+
+/** The account a finding belongs to, as events carry it (no owner name or e-mail: SIEMs get ids). */
+export interface EventAccount {
+  id: string;
+  platform: string;
+  handle: string;
+  kind: AccountKind;
+  ownerEmployeeId: string | null;
+  ownerDepartment: string | null;
+}
+
+/**
+ * One finding version as the outbox stores it and every SIEM format is made from: self-contained
+ * (it names the account and post), evidence text masked, times as ISO 8601 UTC.
+ */
+export interface FindingEventPayload {
+  id: string;
+  version: number;
+  title: string | null;
+  explain: string | null;
+  postId: string;
+  postUrl: string | null;
+  postPublishedAt: string | null;
+  account: EventAccount;
+  ruleIds: string[];
+  category: Category;
+  severity: Severity;
+  score: number;
+  scoreBreakdown: Record<string, number>;
+  evidence: Omit<Evidence, 'text'> & { text: string };
+  state: FindingState;
+  resolution: Resolution | null;
+  resolutionExpiresAt: string | null;
+  assigneeId: string | null;
+  isCurrent: boolean;
+  createdAt: string;
+  updatedAt: string;
+  /** Set on `finding.purged` only: why the finding was deleted. */
+  purgeReason?: 'retention' | 'erasure';
+}
+
+/** An outbox row with its payload, as the feed and the sinks read it. */
+export interface OutboxEvent {
+  seq: number;
+  id: string;
+  findingId: string;
+  findingVersion: number;
+  type: FindingEventType;
+  occurredAt: Date;
+  payload: FindingEventPayload;
+}
+
+/** What the payload needs beyond the finding row itself. */
+export interface EventContext {
+  account: EventAccount;
+  postUrl: string | null;
+  postPublishedAt: Date | null;
+}
+
+/** Builds the stored payload of one finding version; the evidence text is masked here, once. */
+export function findingEventPayload(finding: Finding, context: EventContext, purgeReason?: 'retention' | 'erasure'): FindingEventPayload {
+  const { text, ...evidence } = finding.evidence;
+  return {
+    id: finding.id,
+    version: finding.version,
+    title: finding.title,
+    explain: finding.explain,
+    postId: finding.post_id,
+    postUrl: context.postUrl,
+    postPublishedAt: context.postPublishedAt?.toISOString() ?? null,
+    account: context.account,
+    ruleIds: finding.rule_ids,
+    category: finding.category,
+    severity: finding.severity,
+    score: finding.score,
+    scoreBreakdown: finding.score_breakdown,
+    evidence: { ...evidence, text: maskText(text) },
+    state: finding.state,
+    resolution: finding.resolution,
+    resolutionExpiresAt: finding.resolution_expires_at?.toISOString() ?? null,
+    assigneeId: finding.assignee_id,
+    isCurrent: finding.is_current,
+    createdAt: finding.created_at.toISOString(),
+    updatedAt: finding.updated_at.toISOString(),
+    ...(purgeReason ? { purgeReason } : {}),
+  };
+}
