@@ -337,6 +337,9 @@ export interface SinksTable {
   first_failure_at: Timestamp | null;
   last_error: string | null;
   last_delivered_at: Timestamp | null;
+  /** The server delivering now, and until when its claim holds. */
+  lease_owner: string | null;
+  lease_until: Timestamp | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

@@ -1,7 +1,9 @@
 import type { AnyApiRoute } from './api-route.js';
 import { authRoutes, type SessionSettings } from './routes/auth-routes.js';
+import { eventsRoutes } from './routes/events-routes.js';
+import { sinksRoutes } from './routes/sinks-routes.js';
 
 /** Every route of `/api/v1`, in the order the OpenAPI document lists them. */
 export function apiRoutes(settings: SessionSettings): AnyApiRoute[] {
-  return [...authRoutes(settings)];
+  return [...authRoutes(settings), ...eventsRoutes, ...sinksRoutes];
 }

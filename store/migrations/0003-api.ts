@@ -102,6 +102,9 @@ const STATEMENTS = [
      first_failure_at timestamptz,
      last_error text,
      last_delivered_at timestamptz,
+     -- One server delivers to a sink at a time: it holds a lease, renewed per batch, that others wait out.
+     lease_owner text,
+     lease_until timestamptz,
      created_at timestamptz NOT NULL DEFAULT now(),
      updated_at timestamptz NOT NULL DEFAULT now()
    )`,
