@@ -46,6 +46,23 @@ export const TESSERACT_LANGUAGE_CODE = new RegExp(`^${LANGUAGE_CODE}$`, 'u');
 // One entry of CRAWL_ALLOWED_PRIVATE_HOSTS: a host name, an IPv4/IPv6 address or a CIDR range.
 const ALLOWED_HOST_ENTRY = /^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?|[0-9a-f:.]+(?:\/\d{1,3})?)$/iu;
 
+// A comma-separated list of host names, IPs and CIDR ranges let through the address guard although private.
+const allowedHostList = z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .default('')
+      .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(ALLOWED_HOST_ENTRY, { error: 'must be host names, IP addresses or CIDR ranges separated by commas' })
+            .refine(isNarrowEnough, { error: 'must not open whole address spaces: use CIDR ranges of at least /8 (IPv4) or /7 (IPv6)' }),
+        ),
+      ),
+  );
+
 const environmentSchema = z.object({
   NODE_ENV: z.preprocess(unsetIfEmpty, z.enum(['production', 'development', 'test']).default('production')),
   LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
@@ -74,21 +91,7 @@ const environmentSchema = z.object({
   OCR_IMAGE_TIMEOUT_MS: wholeNumber(1_000, 3_600_000, 60_000),
   OCR_RECYCLE_AFTER_IMAGES: wholeNumber(1, 1_000_000, 200),
   CHROME_PATH: z.preprocess(unsetIfEmpty, z.string().optional()),
-  CRAWL_ALLOWED_PRIVATE_HOSTS: z.preprocess(
-    unsetIfEmpty,
-    z
-      .string()
-      .default('')
-      .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
-      .pipe(
-        z.array(
-          z
-            .string()
-            .regex(ALLOWED_HOST_ENTRY, { error: 'must be host names, IP addresses or CIDR ranges separated by commas' })
-            .refine(isNarrowEnough, { error: 'must not open whole address spaces: use CIDR ranges of at least /8 (IPv4) or /7 (IPv6)' }),
-        ),
-      ),
-  ),
+  CRAWL_ALLOWED_PRIVATE_HOSTS: allowedHostList,
   CRAWL_BASE_URLS: z.preprocess(
     unsetIfEmpty,
     z
@@ -139,6 +142,7 @@ const environmentSchema = z.object({
   PUBLIC_URL: urlWithScheme(['http:', 'https:']),
   SESSION_IDLE_TIMEOUT_MS: wholeNumber(60_000, 604_800_000, 3_600_000),
   SESSION_MAX_AGE_MS: wholeNumber(60_000, 2_592_000_000, 43_200_000),
+  SINK_ALLOWED_PRIVATE_HOSTS: allowedHostList,
   SINK_POLL_MS: wholeNumber(100, 3_600_000, 2_000),
   SINK_BATCH_SIZE: wholeNumber(1, 10_000, 100),
   SINK_DISABLE_AFTER_MS: wholeNumber(60_000, 2_592_000_000, 86_400_000),
@@ -181,6 +185,8 @@ export interface Config {
     sessionMaxAgeMs: number;
   };
   sinks: {
+    /** SIEM hosts on private networks that sinks may reach (host names, IPs, CIDR ranges); empty by default. */
+    allowedPrivateHosts: string[];
     /** How often idle SIEM sinks look for new events. */
     pollMs: number;
     /** Events per delivery (webhooks send them one request each, in order). */
@@ -308,6 +314,7 @@ export function loadConfig(
       sessionMaxAgeMs: env.SESSION_MAX_AGE_MS,
     },
     sinks: {
+      allowedPrivateHosts: env.SINK_ALLOWED_PRIVATE_HOSTS,
       pollMs: env.SINK_POLL_MS,
       batchSize: env.SINK_BATCH_SIZE,
       disableAfterMs: env.SINK_DISABLE_AFTER_MS,

@@ -174,7 +174,7 @@ for (const target of storeTargets()) {
     it('changes nothing and audits nothing when nothing has expired', async () => {
       const young = await analyzedPost(['young']);
       const counts = await purgeExpired(database.db, RETENTION, new Date(), log);
-      expect(counts).toEqual({ findings: 0, postsEmptied: 0, posts: 0, auditEntries: 0 });
+      expect(counts).toEqual({ findings: 0, postsEmptied: 0, posts: 0, auditEntries: 0, events: 0, expiredAuthRows: 0 });
       expect(await findingIds()).toEqual([young.findings[0]!.id]);
       expect(await database.db.selectFrom('audit_log').selectAll().execute()).toEqual([]);
     });
@@ -191,6 +191,29 @@ for (const target of storeTargets()) {
 
       await purgeExpired(database.db, RETENTION, new Date(), log);
       expect(await postRow(stored!.postId)).toBeUndefined();
+    });
+
+    it('deletes outbox events past eventsDays only up to what every SIEM sink has taken', async () => {
+      await analyzedPost(['first']);
+      await analyzedPost(['second']);
+      await analyzedPost(['third']);
+      const seqs = (await database.db.selectFrom('finding_events').select('seq').orderBy('seq').execute()).map((row) => row.seq);
+      await database.db.transaction().execute(async (trx) => {
+        await sql`set local overshare.retention_purge = 'on'`.execute(trx);
+        await sql`alter table finding_events disable trigger finding_events_append_only`.execute(trx);
+        await trx.updateTable('finding_events').set({ occurred_at: daysAgo(91) } as never).where('seq', 'in', seqs.slice(0, 2)).execute();
+        await sql`alter table finding_events enable trigger finding_events_append_only`.execute(trx);
+      });
+      await database.db.insertInto('sinks').values({ name: 'slow', kind: 'webhook', format: 'native', target: 'https://siem.example/hook', settings: '{}', secret_encrypted: null, cursor_seq: seqs[0]! }).execute();
+
+      const counts = await purgeExpired(database.db, RETENTION, new Date(), log);
+      expect(counts.events).toBe(1);
+      const left = (await database.db.selectFrom('finding_events').select('seq').orderBy('seq').execute()).map((row) => row.seq);
+      expect(left).toEqual(seqs.slice(1));
+
+      await database.db.updateTable('sinks').set({ cursor_seq: seqs[2]! }).execute();
+      expect((await purgeExpired(database.db, RETENTION, new Date(), log)).events).toBe(1);
+      await database.db.deleteFrom('sinks').execute();
     });
   });
 }

@@ -13,6 +13,10 @@ export interface PurgeCounts {
   /** Posts with no finding past the clean-post period: removed with their media rows. */
   posts: number;
   auditEntries: number;
+  /** Outbox events past `eventsDays` that every SIEM sink had taken. */
+  events: number;
+  /** Login failures, sessions and idempotency keys past their use. */
+  expiredAuthRows: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -24,15 +28,17 @@ const BATCH = 500;
  * event in the same transaction (the SIEM learns of every purge); a post left without findings
  * loses its text and image content at once and, like every clean post, its row after
  * `cleanPostsDays`; audit entries older than `auditLogDays` go too, and the run itself is audited.
- * Outbox events are kept: they are purged by the SIEM sinks' own retention (issue 7), once every
- * sink has taken them.
+ * Outbox events older than `eventsDays` go once every SIEM sink (enabled or not: a disabled sink
+ * resumes where it stopped) has taken them; a sink holding events back past that is logged.
+ * Expired sessions, old login failures and idempotency keys older than a day are dropped too.
  */
 export async function purgeExpired(db: Kysely<Schema>, retention: Policy['retention'], now: Date, log: Logger): Promise<PurgeCounts> {
   const openBefore = new Date(now.getTime() - retention.findingsDays * DAY_MS);
   const resolvedBefore = new Date(now.getTime() - retention.resolvedFindingsDays * DAY_MS);
   const cleanBefore = new Date(now.getTime() - retention.cleanPostsDays * DAY_MS);
   const auditBefore = new Date(now.getTime() - retention.auditLogDays * DAY_MS);
-  const counts: PurgeCounts = { findings: 0, postsEmptied: 0, posts: 0, auditEntries: 0 };
+  const counts: PurgeCounts = { findings: 0, postsEmptied: 0, posts: 0, auditEntries: 0, events: 0, expiredAuthRows: 0 };
+  const eventsBefore = new Date(now.getTime() - retention.eventsDays * DAY_MS);
 
   for (;;) {
     const purged = await db.transaction().execute(async (trx) => {
@@ -94,7 +100,10 @@ export async function purgeExpired(db: Kysely<Schema>, retention: Policy['retent
     return Number(result.numDeletedRows);
   });
 
-  if (counts.findings + counts.posts + counts.postsEmptied + counts.auditEntries > 0) {
+  counts.events = await purgeDeliveredEvents(db, eventsBefore, log);
+  counts.expiredAuthRows = await purgeExpiredAuthRows(db, now);
+
+  if (counts.findings + counts.posts + counts.postsEmptied + counts.auditEntries + counts.events > 0) {
     await new AuditLogRepository(db).append({
       actorType: 'system',
       action: 'retention.purge',
@@ -103,4 +112,40 @@ export async function purgeExpired(db: Kysely<Schema>, retention: Policy['retent
     log.info({ ...counts }, 'retention: expired data purged');
   }
   return counts;
+}
+
+async function purgeDeliveredEvents(db: Kysely<Schema>, before: Date, log: Logger): Promise<number> {
+  const floor = await db.selectFrom('sinks').select(sql<number | null>`min(cursor_seq)`.as('seq')).executeTakeFirstOrThrow();
+  const held = await db
+    .selectFrom('sinks')
+    .select('name')
+    .where((eb) => eb.exists(eb.selectFrom('finding_events').select('seq').whereRef('finding_events.seq', '>', 'sinks.cursor_seq').where('occurred_at', '<', before)))
+    .execute();
+  if (held.length > 0) {
+    log.warn({ sinks: held.map((sink) => sink.name) }, 'retention: these SIEM sinks have not taken events past the retention period, so those events are kept; fix or remove the sinks');
+  }
+  let purged = 0;
+  for (;;) {
+    const batch = await db.transaction().execute(async (trx) => {
+      await sql`set local overshare.retention_purge = 'on'`.execute(trx);
+      const result = await trx
+        .deleteFrom('finding_events')
+        .where('seq', 'in', (eb) => {
+          let oldest = eb.selectFrom('finding_events').select('seq').where('occurred_at', '<', before).orderBy('seq').limit(BATCH * 10);
+          if (floor.seq !== null) oldest = oldest.where('seq', '<=', floor.seq);
+          return oldest;
+        })
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    });
+    purged += batch;
+    if (batch < BATCH * 10) return purged;
+  }
+}
+
+async function purgeExpiredAuthRows(db: Kysely<Schema>, now: Date): Promise<number> {
+  const sessions = await db.deleteFrom('sessions').where('expires_at', '<', now).executeTakeFirst();
+  const failures = await db.deleteFrom('login_failures').where('failed_at', '<', new Date(now.getTime() - DAY_MS)).executeTakeFirst();
+  const keys = await db.deleteFrom('idempotency_keys').where('created_at', '<', new Date(now.getTime() - DAY_MS)).executeTakeFirst();
+  return Number(sessions.numDeletedRows) + Number(failures.numDeletedRows) + Number(keys.numDeletedRows);
 }

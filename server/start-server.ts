@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { ConfigError } from '../core/errors.js';
@@ -12,9 +13,12 @@ export interface RunningServer {
   close(timeoutMs: number): Promise<void>;
 }
 
-/** Listens on `host:port`; a port in use or not allowed fails with a message that says so. */
-export async function startServer(app: Express, host: string, port: number, log: Logger): Promise<RunningServer> {
-  const server = app.listen(port, host);
+/**
+ * Listens on `host:port` (HTTPS when `tls` gives a PEM certificate and key); a port in use or not
+ * allowed fails with a message that says so.
+ */
+export async function startServer(app: Express, host: string, port: number, log: Logger, tls?: { cert: string; key: string }): Promise<RunningServer> {
+  const server = tls === undefined ? app.listen(port, host) : createHttpsServer({ ...tls, minVersion: 'TLSv1.2' }, app).listen(port, host);
   try {
     await once(server, 'listening');
   } catch (error) {
@@ -29,7 +33,7 @@ export async function startServer(app: Express, host: string, port: number, log:
   }
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${shownHost}:${address.port}`;
+  const url = `${tls === undefined ? 'http' : 'https'}://${shownHost}:${address.port}`;
   log.info({ url }, 'listening');
   return {
     url,

@@ -1,12 +1,13 @@
 import { Command } from 'commander';
 import { defaultPolicy, loadPolicyFile } from '../../core/load-policy.js';
 import { OVERSHARE_VERSION } from '../../core/version.js';
-import { createApp } from '../../server/create-app.js';
 import { startServer } from '../../server/start-server.js';
 import { migrateToLatest } from '../../store/migrate-to-latest.js';
 import { createCommandContext, openConfiguredDatabase } from '../command-context.js';
 import { listenForStopSignal } from '../listen-for-stop-signal.js';
+import { openApi } from '../open-api.js';
 import { openPipeline } from '../open-pipeline.js';
+import { readTlsFiles } from '../read-tls-files.js';
 import { parsePort } from '../parse-port.js';
 import { redactUrl } from '../../core/config.js';
 
@@ -26,17 +27,14 @@ export function serveCommand(): Command {
       try {
         await migrateToLatest(database.db, log.child({ module: 'migrate' }));
         if (stop.isRequested()) return;
-        const app = createApp({
-          database,
-          log: log.child({ module: 'server' }),
-          version: OVERSHARE_VERSION,
-          readinessTimeoutMs: config.server.readinessTimeoutMs,
-        });
+        const tls = await readTlsFiles(config);
         // Embedded mode works scan jobs here; with REDIS_URL, `overshare worker` processes do.
         const isLocal = config.pipeline.redisUrl === undefined;
         const opened = await openPipeline(database, { config, log, work: isLocal });
         opened.pipeline.schedule();
-        const server = await startServer(app, options.host ?? config.server.host, options.port ?? config.server.port, log).catch(async (error: unknown) => {
+        const api = await openApi(database, { config, log, pipeline: opened.pipeline, rules: opened.rules });
+        const server = await startServer(api.app, options.host ?? config.server.host, options.port ?? config.server.port, log, tls).catch(async (error: unknown) => {
+          await api.close();
           await opened.close();
           throw error;
         });
@@ -48,6 +46,7 @@ export function serveCommand(): Command {
         await stop.requested;
         log.info('stopping');
         await server.close(config.server.shutdownTimeoutMs);
+        await api.close();
         await opened.close();
       } finally {
         await database.close();

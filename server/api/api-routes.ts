@@ -1,9 +1,19 @@
 import type { AnyApiRoute } from './api-route.js';
 import { authRoutes, type SessionSettings } from './routes/auth-routes.js';
 import { eventsRoutes } from './routes/events-routes.js';
+import { findingEvidenceRoutes } from './routes/finding-evidence-routes.js';
+import { findingTriageRoutes } from './routes/finding-triage-routes.js';
+import { findingsRoutes } from './routes/findings-routes.js';
 import { sinksRoutes } from './routes/sinks-routes.js';
 
 /** Every route of `/api/v1`, in the order the OpenAPI document lists them. */
 export function apiRoutes(settings: SessionSettings): AnyApiRoute[] {
-  return [...authRoutes(settings), ...eventsRoutes, ...sinksRoutes];
+  return [
+    ...authRoutes(settings),
+    ...findingsRoutes(),
+    ...findingTriageRoutes(),
+    ...findingEvidenceRoutes(),
+    ...eventsRoutes,
+    ...sinksRoutes,
+  ];
 }

@@ -37,6 +37,8 @@ export interface ApiServices {
   isSecure: boolean;
   /** Who the request is from, or undefined when it carries no credentials (throws on bad ones). */
   authenticate(request: Request): Promise<Actor | undefined>;
+  /** Check every reply against its route's response schema (tests): a reply the OpenAPI document does not describe fails. */
+  checkReplies?: boolean;
   /** The clock; tests set it to move time. */
   now(): Date;
 }

@@ -36,7 +36,11 @@ export function mountRoutes(routes: readonly AnyApiRoute[], services: ApiService
         response,
       };
       response.locals.actor = actor;
-      const run = async () => ({ status: route.status ?? 200, body: (await route.handle(context)) as unknown });
+      const run = async () => {
+        const body = (await route.handle(context)) as unknown;
+        if (services.checkReplies && route.response && !response.headersSent) checkReply(route, body);
+        return { status: route.status ?? 200, body };
+      };
       const key = request.get('idempotency-key');
       const reply =
         key !== undefined && actor && (route.method === 'post' || route.method === 'patch')
@@ -74,4 +78,12 @@ function isSameToken(given: string | undefined, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** A reply that does not match its documented schema is a bug: fail loudly (only when services.checkReplies). */
+function checkReply(route: AnyApiRoute, body: unknown): void {
+  const checked = route.response?.safeParse(body);
+  if (checked && !checked.success) {
+    throw new Error(`${route.method.toUpperCase()} ${route.path} replied outside its schema: ${JSON.stringify(checked.error.issues.slice(0, 5))}`);
+  }
 }

@@ -14,6 +14,9 @@ const STATEMENTS = [
   `CREATE INDEX findings_state_created_idx ON findings (state, created_at DESC, id DESC)`,
   `CREATE INDEX findings_severity_idx ON findings (severity, created_at DESC, id DESC)`,
   `CREATE INDEX findings_score_idx ON findings (score DESC, id DESC)`,
+  `CREATE INDEX findings_updated_idx ON findings (updated_at DESC, id DESC)`,
+  // A finding's audit trail in its detail view.
+  `CREATE INDEX audit_log_target_idx ON audit_log (target_type, target_id, id DESC)`,
   `CREATE INDEX findings_assignee_idx ON findings (assignee_id) WHERE assignee_id IS NOT NULL`,
   `CREATE INDEX findings_rule_ids_idx ON findings USING gin (rule_ids)`,
   // Accepted risks that lapse are reopened by the scheduler.

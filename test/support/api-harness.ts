@@ -106,6 +106,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     isSecure: false,
     authenticate: createAuthenticator({ db, log, now: clock, sessionIdleTimeoutMs: 3_600_000 }),
     now: clock,
+    checkReplies: true,
     ...options.services,
   };
   const app = createApp({

@@ -35,7 +35,7 @@ export function networkDeliveryError(error: unknown, context: DeliveryContext): 
     return SinkDeliveryError.from({
       message:
         `${context.action} was refused by the address guard: ${error.reason}. A sink may only reach public internet addresses ` +
-        `unless its host is on the allowed private hosts list; fix the sink's address or allow the host. ${progress}`,
+        `unless its host is on the allowed private hosts list; fix the sink's address, or add the host to SINK_ALLOWED_PRIVATE_HOSTS if the SIEM is on your private network. ${progress}`,
       retryable: false,
       deliveredCount: context.deliveredCount,
       cause: error,

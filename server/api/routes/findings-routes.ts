@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { InputValidationError, NotFoundError } from '../../../core/errors.js';
+import { FindingsQuery, type FindingListFilter } from '../../../store/repositories/findings-query.js';
+import type { Actor } from '../actor.js';
+import { defineRoute, type AnyApiRoute } from '../api-route.js';
+import { findingDetailReply, findingListReply, findingsQuery, toFindingDetail, toFindingItem, type FindingsQueryInput } from '../schemas/finding-schemas.js';
+
+/** `{id}` of every `/findings/{id}…` route. */
+export const findingIdParams = z.strictObject({ id: z.uuid() });
+
+/**
+ * Findings for reviewers: the filtered, keyset-paged list and one finding in detail. Evidence is
+ * masked in both, in the post text too; only `POST /findings/{id}/reveal` shows it whole.
+ */
+export function findingsRoutes(): AnyApiRoute[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/findings',
+      operationId: 'listFindings',
+      summary: 'Findings, newest first by default, filtered and paged by cursor; evidence masked',
+      tag: 'findings',
+      permission: 'findings:read',
+      query: findingsQuery,
+      response: findingListReply,
+      async handle({ query, actor, services }) {
+        const page = await new FindingsQuery(services.db).list(toListFilter(query, actor), {
+          sort: query.sort,
+          order: query.order,
+          limit: query.limit,
+          cursor: query.cursor,
+        });
+        return { items: page.items.map(toFindingItem), next_cursor: page.nextCursor };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/findings/{id}',
+      operationId: 'getFinding',
+      summary: 'One finding with its post (evidence masked), images, score breakdown, history, audit trail and comments',
+      tag: 'findings',
+      permission: 'findings:read',
+      params: findingIdParams,
+      response: findingDetailReply,
+      async handle({ params, services }) {
+        const detail = await new FindingsQuery(services.db).detail(params.id);
+        if (!detail) throw new NotFoundError('finding', params.id);
+        return toFindingDetail(detail);
+      },
+    }),
+  ];
+}
+
+/** The store's filter from the query; `assignee=me` is the caller's user (an API key's creator). */
+function toListFilter(query: FindingsQueryInput, actor: Actor): FindingListFilter {
+  return {
+    ...(query.state ? { states: query.state } : {}),
+    ...(query.severity ? { severities: query.severity } : {}),
+    ...(query.category ? { categories: query.category } : {}),
+    ...(query.rule ? { ruleIds: query.rule } : {}),
+    ...(query.platform ? { platforms: query.platform } : {}),
+    ...(query.account ? { accountIds: query.account } : {}),
+    ...(query.owner !== undefined ? { owner: query.owner } : {}),
+    ...(query.assignee ? { assignees: query.assignee.map((assignee) => assigneeOf(assignee, actor)) } : {}),
+    ...(query.created_from ? { createdFrom: query.created_from } : {}),
+    ...(query.created_to ? { createdTo: query.created_to } : {}),
+    ...(query.is_current !== undefined ? { isCurrent: query.is_current } : {}),
+    ...(query.text !== undefined ? { text: query.text, isEvidenceSearchable: actor.permissions.has('evidence:reveal') } : {}),
+  };
+}
+
+function assigneeOf(value: string, actor: Actor): string | null {
+  if (value === 'none') return null;
+  if (value !== 'me') return value.toLowerCase();
+  if (actor.userId === undefined) {
+    throw new InputValidationError('the request query', [
+      { path: 'query.assignee', message: '`me` needs a user, and this API key has none (its creator was deleted): give a user id' },
+    ]);
+  }
+  return actor.userId;
+}
