@@ -12,7 +12,7 @@ describe('overshare command line', () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
     const listed = [...help.stdout.matchAll(/^ {2}(\w+)(?: \[options\])?(?: \[command\])?(?: <[\w.]+>)? {2,}/gmu)].map((match) => match[1]);
-    expect(listed).toEqual(['serve', 'demo', 'worker', 'migrate', 'policy', 'analyze', 'collect', 'accounts', 'scan', 'findings', 'jobs', 'retention', 'rules', 'help']);
+    expect(listed).toEqual(['serve', 'demo', 'worker', 'migrate', 'policy', 'analyze', 'collect', 'accounts', 'scan', 'findings', 'jobs', 'retention', 'rules', 'users', 'keys', 'sinks', 'help']);
     const commands = [['serve'], ['migrate'], ['policy'], ['policy', 'check'], ['analyze'], ['collect'], ['accounts'], ['accounts', 'add'], ['accounts', 'import'], ['accounts', 'list'], ['accounts', 'show'], ['accounts', 'disable'], ['accounts', 'enable'], ['accounts', 'remove'], ['findings'], ['findings', 'list'], ['findings', 'show'], ['demo'], ['worker'], ['scan'], ['jobs'], ['jobs', 'failed'], ['jobs', 'retry'], ['retention'], ['rules', 'list'], ['rules', 'test'], ['rules', 'explain']];
     // Four at a time: each is a Node start-up.
     for (let start = 0; start < commands.length; start += 4) {

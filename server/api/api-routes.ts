@@ -4,6 +4,7 @@ import { eventsRoutes } from './routes/events-routes.js';
 import { findingEvidenceRoutes } from './routes/finding-evidence-routes.js';
 import { findingTriageRoutes } from './routes/finding-triage-routes.js';
 import { findingsRoutes } from './routes/findings-routes.js';
+import { keysRoutes } from './routes/keys-routes.js';
 import { sinksRoutes } from './routes/sinks-routes.js';
 
 /** Every route of `/api/v1`, in the order the OpenAPI document lists them. */
@@ -15,5 +16,6 @@ export function apiRoutes(settings: SessionSettings): AnyApiRoute[] {
     ...findingEvidenceRoutes(),
     ...eventsRoutes,
     ...sinksRoutes,
+    ...keysRoutes,
   ];
 }

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiRoutes } from '../server/api/api-routes.js';
+import type { Role } from '../store/schema.js';
+import { startApiHarness, type ApiClient, type ApiHarness } from './support/api-harness.js';
+
+// What each role may do, written out here from the issue, not read from the code, so a change to
+// the code's grants fails this test: admin everything; reviewer triage; auditor read and the audit
+// log, no changes; siem the event feed and (masked) findings.
+const MAY: Record<Role, readonly string[]> = {
+  admin: ['*'],
+  reviewer: ['accounts:read', 'scans:read', 'scans:write', 'findings:read', 'findings:triage', 'evidence:reveal', 'suppressions:write', 'rules:read', 'events:read', 'session:self'],
+  auditor: ['accounts:read', 'scans:read', 'findings:read', 'rules:read', 'audit:read', 'events:read', 'sinks:read', 'session:self'],
+  siem: ['findings:read', 'events:read', 'session:self'],
+};
+const ROLES = Object.keys(MAY) as Role[];
+
+const routes = apiRoutes({ sessionMaxAgeMs: 3_600_000 });
+
+function concretePath(path: string): string {
+  return `/api/v1${path.replace(/\{\w+\}/gu, () => randomUUID())}`;
+}
+
+describe('the role × route matrix', () => {
+  let harness: ApiHarness;
+  const clients = new Map<Role, ApiClient>();
+
+  beforeAll(async () => {
+    harness = await startApiHarness();
+    for (const role of ROLES) clients.set(role, await harness.as(role));
+  });
+  afterAll(async () => {
+    await harness.close();
+  });
+
+  it('covers every route, each with one permission', () => {
+    expect(routes.length).toBeGreaterThan(10);
+    for (const route of routes) expect(route.permission).toMatch(/^(public|[a-z]+:[a-z]+)$/u);
+  });
+
+  it('lets each role reach exactly the routes its permissions allow, and refuses the rest with 403', async () => {
+    const mismatches: string[] = [];
+    for (const route of routes.filter((candidate) => candidate.permission !== 'public' && candidate.path !== '/auth/logout')) {
+      for (const role of ROLES) {
+        const isAllowed = MAY[role].includes('*') || MAY[role].includes(route.permission);
+        const reply = await clients.get(role)!.request(route.method, concretePath(route.path), route.method === 'get' ? {} : { body: {} });
+        const wasAllowed = reply.status !== 403 && reply.status !== 401;
+        if (isAllowed !== wasAllowed) mismatches.push(`${role} ${route.method.toUpperCase()} ${route.path}: ${reply.status} ${JSON.stringify(reply.body).slice(0, 160)}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('never lets the auditor or the siem role change anything', () => {
+    const changing = routes.filter((route) => route.method !== 'get' && route.permission !== 'public' && route.permission !== 'session:self');
+    for (const role of ['auditor', 'siem'] as const) {
+      const granted = changing.filter((route) => MAY[role].includes(route.permission)).map((route) => `${route.method} ${route.path}`);
+      expect(granted, `${role} may change`).toEqual([]);
+    }
+  });
+
+  it('answers every protected route 401 without credentials', async () => {
+    const anonymous = harness.anonymous();
+    const open: string[] = [];
+    for (const route of routes.filter((candidate) => candidate.permission !== 'public')) {
+      const reply = await anonymous.request(route.method, concretePath(route.path), route.method === 'get' ? {} : { body: {} });
+      if (reply.status !== 401) open.push(`${route.method.toUpperCase()} ${route.path}: ${reply.status}`);
+    }
+    expect(open).toEqual([]);
+  });
+
+  it('refuses every unsafe route to a cookie session without its CSRF token', async () => {
+    const user = await harness.createUser('admin');
+    const login = await fetch(`${harness.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: user.username, password: user.password }),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const unprotected: string[] = [];
+    for (const route of routes.filter((candidate) => candidate.method !== 'get' && candidate.permission !== 'public')) {
+      const response = await fetch(`${harness.url}${concretePath(route.path)}`, {
+        method: route.method.toUpperCase(),
+        headers: { cookie, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      if (response.status !== 403) unprotected.push(`${route.method.toUpperCase()} ${route.path}: ${response.status}`);
+    }
+    expect(unprotected).toEqual([]);
+  });
+});
