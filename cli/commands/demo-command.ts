@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Command } from 'commander';
 import { PermanentError } from '../../core/errors.js';
@@ -5,7 +6,9 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../../core/config.js';
 import { OVERSHARE_VERSION } from '../../core/version.js';
 import { DEMO_POLICY_PATH, startDemoPlatform, type DemoPlatform } from '../../demo/start-demo-platform.js';
-import { createApp } from '../../server/create-app.js';
+import { hashPassword } from '../../server/auth/password-hash.js';
+import { UsersRepository } from '../../store/repositories/users-repository.js';
+import { openApi } from '../open-api.js';
 import { startServer } from '../../server/start-server.js';
 import { migrateToLatest } from '../../store/migrate-to-latest.js';
 import { openDatabase } from '../../store/open-database.js';
@@ -64,13 +67,19 @@ export function demoCommand(): Command {
           await printDemoFindings(database.db, run, config.dataDir);
           if (options.once === true || stop.isRequested()) return;
           opened.pipeline.schedule();
-          const app = createApp({ database, log: log.child({ module: 'server' }), version: OVERSHARE_VERSION, readinessTimeoutMs: config.server.readinessTimeoutMs });
-          const server = await startServer(app, config.server.host, options.port, log);
-          console.log(
-            `\novershare ${OVERSHARE_VERSION} keeps running on ${server.url} with the demo data; the demo accounts are rescanned every 30 minutes. Stop with Ctrl+C.`,
-          );
-          await stop.requested;
-          await server.close(config.server.shutdownTimeoutMs);
+          const api = await openApi(database, { config, log, pipeline: opened.pipeline, rules });
+          try {
+            const password = await resetDemoAdmin(database.db);
+            const server = await startServer(api.app, config.server.host, options.port, log);
+            console.log(
+              `\novershare ${OVERSHARE_VERSION} keeps running on ${server.url} with the demo data; the demo accounts are rescanned every 30 minutes. Stop with Ctrl+C.\n` +
+                `The API is at ${server.url}/api/v1 (OpenAPI: ${server.url}/api/openapi.json). Sign in as ${DEMO_ADMIN} with the password ${password} (new on every demo run).`,
+            );
+            await stop.requested;
+            await server.close(config.server.shutdownTimeoutMs);
+          } finally {
+            await api.close();
+          }
         } finally {
           await opened.close();
         }
@@ -79,6 +88,23 @@ export function demoCommand(): Command {
         await platform.close();
       }
     });
+}
+
+const DEMO_ADMIN = 'demo-admin';
+
+/** Makes (or resets) the demo's admin user with a fresh random password, returned to be shown once. */
+async function resetDemoAdmin(db: Kysely<Schema>): Promise<string> {
+  const password = randomBytes(12).toString('base64url');
+  const users = new UsersRepository(db);
+  const hash = await hashPassword(password);
+  const existing = await users.findByUsername(DEMO_ADMIN);
+  if (existing) {
+    await users.setPasswordHash(existing.id, hash);
+    await users.setActive(existing.id, true);
+  } else {
+    await users.create({ username: DEMO_ADMIN, role: 'admin', passwordHash: hash, displayName: 'DEMO administrator' });
+  }
+  return password;
 }
 
 /** The configuration with everything the demo must not touch replaced: its own embedded database, no Redis, the demo policy. */
