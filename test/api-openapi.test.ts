@@ -1,0 +1,49 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiRoutes } from '../server/api/api-routes.js';
+import { startApiHarness, type ApiHarness } from './support/api-harness.js';
+
+describe('/api/openapi.json', () => {
+  let harness: ApiHarness;
+  let document: Record<string, unknown>;
+
+  beforeAll(async () => {
+    harness = await startApiHarness();
+    const response = await fetch(`${harness.url}/api/openapi.json`);
+    expect(response.status).toBe(200);
+    document = (await response.json()) as Record<string, unknown>;
+  });
+  afterAll(async () => {
+    await harness.close();
+  });
+
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(document);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+  });
+
+  it('describes every route once, with a unique operation id and its permission', () => {
+    const paths = document.paths as Record<string, Record<string, { operationId: string; 'x-permission'?: string; security?: unknown[] }>>;
+    const operations = Object.entries(paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })));
+    const routes = apiRoutes({ sessionMaxAgeMs: 3_600_000 });
+    expect(operations).toHaveLength(routes.length);
+    expect(new Set(operations.map((entry) => entry.operation.operationId)).size).toBe(routes.length);
+    for (const route of routes) {
+      const operation = paths[`/api/v1${route.path}`]?.[route.method];
+      expect(operation, `${route.method} ${route.path}`).toBeDefined();
+      if (route.permission === 'public') expect(operation?.security).toEqual([]);
+      else expect(operation?.['x-permission']).toBe(route.permission);
+    }
+  });
+
+  it('documents the query parameters the routes validate, e.g. the event feed’s cursor and format', () => {
+    const events = (document.paths as Record<string, Record<string, { parameters: Array<{ name: string; in: string; schema: { enum?: string[] } }> }>>)['/api/v1/events']?.get;
+    const byName = new Map(events?.parameters.map((parameter) => [parameter.name, parameter]));
+    expect(byName.get('after')?.in).toBe('query');
+    expect(byName.get('format')?.schema.enum).toEqual(['native', 'ocsf', 'ecs']);
+    expect(byName.get('limit')).toBeDefined();
+  });
+});
