@@ -16,6 +16,9 @@ import { scanCommand } from './commands/scan-command.js';
 import { serveCommand } from './commands/serve-command.js';
 import { workerCommand } from './commands/worker-command.js';
 import { retentionCommand } from './commands/retention-command.js';
+import { usersCommand } from './commands/users-command.js';
+import { keysCommand } from './commands/keys-command.js';
+import { sinksCommand } from './commands/sinks-command.js';
 
 /** Exit codes: 0 success, 1 the work failed, 2 the command line was wrong. */
 const EXIT_FAILURE = 1;
@@ -39,7 +42,10 @@ function buildProgram(): Command {
     .addCommand(findingsCommand())
     .addCommand(jobsCommand())
     .addCommand(retentionCommand())
-    .addCommand(rulesCommand());
+    .addCommand(rulesCommand())
+    .addCommand(usersCommand())
+    .addCommand(keysCommand())
+    .addCommand(sinksCommand());
   exitOverrideEverywhere(program);
   return program;
 }

@@ -6,6 +6,7 @@ import type { Schema } from '../store/schema.js';
 import { claimDueAccounts } from './claim-due-accounts.js';
 import { collectJob } from './job-payloads.js';
 import { purgeExpired } from './purge-expired.js';
+import { reopenLapsedRisks } from './reopen-lapsed-risks.js';
 import type { ScanCoordinator } from './scan-coordinator.js';
 import type { WorkQueue } from './work-queue.js';
 
@@ -33,9 +34,10 @@ export interface Scheduler {
 
 /**
  * Every `tickMs`: starts scheduled scans of due accounts, closes scans whose work is done, refills
- * the queue from the database when it has sat idle for a whole tick while scans still wait, and
- * (hourly) enforces retention. Runs in every `serve` and `worker`: claims use SKIP LOCKED and the
- * other steps are idempotent, so any number of schedulers can run. A failed round (the database
+ * the queue from the database when it has sat idle for a whole tick while scans still wait,
+ * reopens findings whose accepted risk has lapsed (one indexed query when none has), and (hourly)
+ * enforces retention. Runs in every `serve` and `worker`: claims use SKIP LOCKED and the other
+ * steps are idempotent, so any number of schedulers can run. A failed round (the database
  * is down) is logged and the next round tries again.
  */
 export function startScheduler(options: SchedulerOptions): Scheduler {
@@ -58,6 +60,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       log.info({ scanRunId: run.id, accounts: accounts.length }, 'scheduled scan started');
     }
     await coordinator.finishDoneScans();
+    await reopenLapsedRisks(db, new Date(), log);
     const counts = await queue.counts();
     const isIdle = counts.waiting + counts.active + counts.delayed === 0;
     // Fast when the queue sits idle while scans wait; and every so often whatever the queue says,

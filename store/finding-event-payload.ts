@@ -63,6 +63,7 @@ export interface EventContext {
 /** Builds the stored payload of one finding version; the evidence text is masked here, once. */
 export function findingEventPayload(finding: Finding, context: EventContext, purgeReason?: 'retention' | 'erasure'): FindingEventPayload {
   const { text, ...evidence } = finding.evidence;
+  if (purgeReason === 'erasure') return erasedPayload(finding, context);
   return {
     id: finding.id,
     version: finding.version,
@@ -86,5 +87,36 @@ export function findingEventPayload(finding: Finding, context: EventContext, pur
     createdAt: finding.created_at.toISOString(),
     updatedAt: finding.updated_at.toISOString(),
     ...(purgeReason ? { purgeReason } : {}),
+  };
+}
+
+/**
+ * The last event of a finding erased on a data-subject request: the SIEM learns which finding went,
+ * and nothing that names or points at the person (handle, owner ids, post URL, evidence, explanation).
+ */
+function erasedPayload(finding: Finding, context: EventContext): FindingEventPayload {
+  return {
+    id: finding.id,
+    version: finding.version,
+    title: finding.title,
+    explain: null,
+    postId: finding.post_id,
+    postUrl: null,
+    postPublishedAt: null,
+    account: { id: context.account.id, platform: context.account.platform, handle: 'erased', kind: context.account.kind, ownerEmployeeId: null, ownerDepartment: null },
+    ruleIds: finding.rule_ids,
+    category: finding.category,
+    severity: finding.severity,
+    score: finding.score,
+    scoreBreakdown: finding.score_breakdown,
+    evidence: { source: finding.evidence.source, text: '' },
+    state: finding.state,
+    resolution: finding.resolution,
+    resolutionExpiresAt: null,
+    assigneeId: null,
+    isCurrent: false,
+    createdAt: finding.created_at.toISOString(),
+    updatedAt: finding.updated_at.toISOString(),
+    purgeReason: 'erasure',
   };
 }

@@ -181,7 +181,7 @@ describe('SIEM delivery to real receivers', () => {
   it('refuses a sink aimed at a private address unless the guard allows it', async () => {
     const refused = await admin.post('/api/v1/sinks', { kind: 'webhook', name: 'internal', url: 'http://10.1.2.3/hook' });
     expect(refused.status).toBe(400);
-    expect(JSON.stringify(refused.body.issues)).toMatch(/10\.1\.2\.3/u);
+    expect(JSON.stringify(refused.body.issues)).toMatch(/10\.1\.2\.3.*SINK_ALLOWED_PRIVATE_HOSTS/u);
     const metadata = await admin.post('/api/v1/sinks', { kind: 'splunk_hec', name: 'meta', url: 'http://169.254.169.254', token: 'abcdefgh12' });
     expect(metadata.status).toBe(400);
   });

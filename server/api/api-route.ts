@@ -41,6 +41,11 @@ export interface ApiRoute<P = unknown, Q = unknown, B = unknown, R = unknown> {
   status?: 200 | 201 | 202 | 204;
   /** A raw route writes its own reply (images, downloads); `produces` names its media type for OpenAPI. */
   produces?: string;
+  /**
+   * False for replies that must never be stored (a person's data export): `Idempotency-Key` is then
+   * ignored, and not documented. Default true for POST and PATCH.
+   */
+  storesReplies?: false;
   /** Extra problem statuses worth documenting besides 400/401/403/404. */
   errors?: readonly number[];
   handle(context: RouteContext<P, Q, B>): Promise<R>;

@@ -44,7 +44,7 @@ export function openApiDocument(routes: readonly AnyApiRoute[], version: string)
     if (route.body) {
       operation.requestBody = { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } };
     }
-    if (route.method === 'post' || route.method === 'patch') {
+    if ((route.method === 'post' || route.method === 'patch') && route.storesReplies !== false) {
       (operation.parameters as unknown[]).push({
         name: 'Idempotency-Key',
         in: 'header',

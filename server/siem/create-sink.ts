@@ -21,12 +21,27 @@ export interface CreatedSink {
  */
 export async function createSink(db: Kysely<Schema>, secrets: SecretBox, guard: AddressGuard, input: SinkInputBody): Promise<CreatedSink> {
   const target = input.kind === 'syslog' ? `${input.host}:${input.port}` : input.url;
+  const host = input.kind === 'syslog' ? input.host : new URL(input.url).hostname;
   try {
     if (input.kind === 'syslog') guard.checkHost(input.host);
     else guard.checkUrl(new URL(input.url));
+    // A name resolving to a private address is refused now rather than at every delivery.
+    await guard.resolveChecked(host.replace(/^\[|\]$/gu, '')).catch((error: unknown) => {
+      if (error instanceof RefusedAddressError) throw error;
+      // Not resolvable now (DNS down, a name only the SIEM network knows): checked again at each delivery.
+    });
   } catch (error) {
     if (error instanceof RefusedAddressError) {
-      throw new InputValidationError('the sink', [{ path: input.kind === 'syslog' ? 'host' : 'url', message: `${error.message}` }], { cause: error });
+      throw new InputValidationError(
+        'the sink',
+        [
+          {
+            path: input.kind === 'syslog' ? 'host' : 'url',
+            message: `refused: ${error.reason}; SIEM sinks reach public addresses only, unless the host, IP or range is listed in SINK_ALLOWED_PRIVATE_HOSTS`,
+          },
+        ],
+        { cause: error },
+      );
     }
     throw error;
   }

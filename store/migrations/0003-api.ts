@@ -15,8 +15,8 @@ const STATEMENTS = [
   `CREATE INDEX findings_severity_idx ON findings (severity, created_at DESC, id DESC)`,
   `CREATE INDEX findings_score_idx ON findings (score DESC, id DESC)`,
   `CREATE INDEX findings_updated_idx ON findings (updated_at DESC, id DESC)`,
-  // A finding's audit trail in its detail view.
-  `CREATE INDEX audit_log_target_idx ON audit_log (target_type, target_id, id DESC)`,
+  // A finding's audit trail in its detail view, and a person's entries on export and erasure.
+  `CREATE INDEX audit_log_target_idx ON audit_log (target_id)`,
   `CREATE INDEX findings_assignee_idx ON findings (assignee_id) WHERE assignee_id IS NOT NULL`,
   `CREATE INDEX findings_rule_ids_idx ON findings USING gin (rule_ids)`,
   // Accepted risks that lapse are reopened by the scheduler.
@@ -75,6 +75,8 @@ const STATEMENTS = [
        (scope = 'evidence_account' AND evidence_sha256 IS NOT NULL AND account_id IS NOT NULL) OR
        (scope = 'rule' AND rule_id IS NOT NULL))
    )`,
+
+  `CREATE INDEX suppressions_account_idx ON suppressions (account_id) WHERE account_id IS NOT NULL`,
 
   `CREATE TABLE idempotency_keys (
      actor text NOT NULL,

@@ -4,11 +4,12 @@ import { capturingLogger } from '../../test/support/capturing-logger.js';
 import { storeTargets } from '../../test/support/store-targets.js';
 import { migrateToLatest } from '../migrate-to-latest.js';
 import type { Database } from '../open-database.js';
-import type { Account } from '../schema.js';
+import type { Account, Finding, SuppressionScope } from '../schema.js';
 import { AccountsRepository } from './accounts-repository.js';
 import { PipelineWorkRepository } from './pipeline-work-repository.js';
 import { PostAnalysisRepository } from './post-analysis-repository.js';
 import { ScanRunsRepository } from './scan-runs-repository.js';
+import { SuppressionsRepository } from './suppressions-repository.js';
 import type { FindingInput } from './upsert-finding.js';
 
 
@@ -81,7 +82,7 @@ for (const target of storeTargets()) {
     it('records new findings with one finding.created event each and marks the post analyzed, keeping its content', async () => {
       const { postId, mediaId } = await readPost();
       const saved = await analyses.save(postId, await hashOf(database.db, postId), [finding(postId, 'CONFIDENTIAL'), finding(postId, 'ROADMAP')]);
-      expect(saved).toEqual({ created: 2, updated: 0, superseded: 0, isContentDropped: false });
+      expect(saved).toEqual({ created: 2, updated: 0, superseded: 0, suppressed: 0, isContentDropped: false });
       const findings = await findingsOf(postId);
       expect(findings.map((row) => [row.version, row.is_current, row.scan_run_id, row.title])).toEqual([
         [1, true, scanRunId, 'Confidentiality marking'],
@@ -104,7 +105,7 @@ for (const target of storeTargets()) {
       await analyses.save(postId, await hashOf(database.db, postId), analysis);
       const before = await findingsOf(postId);
       await reopen(postId);
-      expect(await analyses.save(postId, await hashOf(database.db, postId), analysis)).toEqual({ created: 0, updated: 0, superseded: 0, isContentDropped: false });
+      expect(await analyses.save(postId, await hashOf(database.db, postId), analysis)).toEqual({ created: 0, updated: 0, superseded: 0, suppressed: 0, isContentDropped: false });
       expect(await findingsOf(postId)).toEqual(before);
       expect(await eventsOf(postId)).toHaveLength(2);
     });
@@ -113,7 +114,7 @@ for (const target of storeTargets()) {
       const { postId } = await readPost();
       await analyses.save(postId, await hashOf(database.db, postId), [finding(postId, 'CONFIDENTIAL', 60)]);
       await reopen(postId);
-      expect(await analyses.save(postId, await hashOf(database.db, postId), [finding(postId, 'CONFIDENTIAL', 90)])).toEqual({ created: 0, updated: 1, superseded: 0, isContentDropped: false });
+      expect(await analyses.save(postId, await hashOf(database.db, postId), [finding(postId, 'CONFIDENTIAL', 90)])).toEqual({ created: 0, updated: 1, superseded: 0, suppressed: 0, isContentDropped: false });
       const [row] = await findingsOf(postId);
       expect([row?.version, row?.score]).toEqual([2, 90]);
       expect((await eventsOf(postId)).map((event) => [event.type, event.finding_version])).toEqual([
@@ -126,7 +127,7 @@ for (const target of storeTargets()) {
       const { postId } = await readPost();
       await analyses.save(postId, await hashOf(database.db, postId), [finding(postId, 'CONFIDENTIAL'), finding(postId, 'ROADMAP')]);
       await reopen(postId);
-      expect(await analyses.save(postId, await hashOf(database.db, postId), [finding(postId, 'CONFIDENTIAL')])).toEqual({ created: 0, updated: 0, superseded: 1, isContentDropped: false });
+      expect(await analyses.save(postId, await hashOf(database.db, postId), [finding(postId, 'CONFIDENTIAL')])).toEqual({ created: 0, updated: 0, superseded: 1, suppressed: 0, isContentDropped: false });
       const byText = async () => new Map((await findingsOf(postId)).map((row) => [row.evidence.text, row]));
       expect((await byText()).get('ROADMAP')).toMatchObject({ is_current: false, version: 2 });
       expect((await byText()).get('CONFIDENTIAL')).toMatchObject({ is_current: true, version: 1 });
@@ -143,7 +144,7 @@ for (const target of storeTargets()) {
 
     it("drops a clean post's text and its images' bytes, OCR text, words and metadata, keeping URL, ids and hashes", async () => {
       const { postId, contentSha256, mediaId } = await readPost();
-      expect(await analyses.save(postId, await hashOf(database.db, postId), [])).toEqual({ created: 0, updated: 0, superseded: 0, isContentDropped: true });
+      expect(await analyses.save(postId, await hashOf(database.db, postId), [])).toEqual({ created: 0, updated: 0, superseded: 0, suppressed: 0, isContentDropped: true });
       expect(await postRow(postId)).toMatchObject({
         text: null,
         content_dropped_at: expect.any(Date) as Date,
@@ -186,6 +187,71 @@ for (const target of storeTargets()) {
       const { postId: edited } = await readPost();
       expect(await analyses.save(edited, 'hash-of-an-older-version', [finding(edited, 'CONFIDENTIAL')])).toBeUndefined();
       expect(await findingsOf(edited)).toEqual([]);
+    });
+    describe('with suppressions', () => {
+      const suppress = (source: Finding, scope: SuppressionScope, expiresAt: Date | null = null) =>
+        database.db.transaction().execute((trx) =>
+          SuppressionsRepository.createFromFinding(trx, source, { scope, reason: 'harmless', createdBy: 'user:tester', expiresAt, now: new Date() }),
+        );
+      /** A finding on its own post, saved as the analysis of that post, to make suppressions from. */
+      async function sourceFinding(text: string, ruleId?: string): Promise<Finding> {
+        const { postId } = await readPost();
+        await analyses.save(postId, await hashOf(database.db, postId), [ruleId === undefined ? finding(postId, text) : withRule(finding(postId, text), ruleId)]);
+        return (await findingsOf(postId))[0]!;
+      }
+      const withRule = (input: FindingInput, ruleId: string): FindingInput => ({ ...input, ruleIds: [ruleId] });
+      const eventCount = async () => (await database.db.selectFrom('finding_events').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()).count;
+
+      it('raises no new finding a suppression in force covers, counts it, adds no event and drops the post content when nothing is left', async () => {
+        const source = await sourceFinding('Do Not Forward');
+        await suppress(source, 'evidence');
+        const { postId, mediaId } = await readPost();
+        const events = await eventCount();
+        const saved = await analyses.save(postId, await hashOf(database.db, postId), [finding(postId, 'DO NOT FORWARD')]);
+        expect(saved).toEqual({ created: 0, updated: 0, superseded: 0, suppressed: 1, isContentDropped: true });
+        expect(await findingsOf(postId)).toEqual([]);
+        expect(await eventCount()).toBe(events);
+        expect((await postRow(postId)).text).toBeNull();
+        expect((await mediaRow(mediaId)).ocr_text).toBeNull();
+      });
+
+      it('still raises the findings of the same analysis that no suppression covers', async () => {
+        const source = await sourceFinding('Internal Only');
+        await suppress(source, 'evidence_account');
+        const { postId } = await readPost();
+        const saved = await analyses.save(postId, await hashOf(database.db, postId), [finding(postId, 'internal only'), finding(postId, 'EYES ONLY')]);
+        expect(saved).toMatchObject({ created: 1, suppressed: 1, isContentDropped: false });
+        expect((await findingsOf(postId)).map((row) => row.evidence.text)).toEqual(['EYES ONLY']);
+      });
+
+      it('leaves a finding raised before the suppression as it was when its post is analysed again', async () => {
+        // Its own rule: a rule_account suppression of the rule the other tests use would hide their findings.
+        const source = await sourceFinding('Board Minutes', 'minutes-rule');
+        await suppress(source, 'rule_account');
+        const before = await findingsOf(source.post_id);
+        await reopen(source.post_id);
+        const saved = await analyses.save(source.post_id, await hashOf(database.db, source.post_id), [withRule(finding(source.post_id, 'Board Minutes'), 'minutes-rule')]);
+        expect(saved).toEqual({ created: 0, updated: 0, superseded: 0, suppressed: 0, isContentDropped: false });
+        expect(await findingsOf(source.post_id)).toEqual(before);
+      });
+
+      it('no longer applies a revoked or an expired suppression', async () => {
+        const revoked = await suppress(await sourceFinding('Payroll Draft'), 'evidence');
+        await database.db.transaction().execute((trx) => SuppressionsRepository.revoke(trx, revoked.id, new Date()));
+        await suppress(await sourceFinding('Salary Bands'), 'evidence', new Date(Date.now() - 1_000));
+        const { postId } = await readPost();
+        const saved = await analyses.save(postId, await hashOf(database.db, postId), [finding(postId, 'payroll draft'), finding(postId, 'salary bands')]);
+        expect(saved).toMatchObject({ created: 2, suppressed: 0 });
+      });
+
+      it("does not apply one account's suppression to another account's posts", async () => {
+        const source = await sourceFinding('Merger Plan');
+        // Made as if from a finding of another account: bound to that account.
+        const other = await new AccountsRepository(database.db).create({ platform: 'mastodon', handle: `other-${posts}`, kind: 'employee' });
+        await suppress({ ...source, account_id: other.id }, 'evidence_account');
+        const { postId } = await readPost();
+        expect(await analyses.save(postId, await hashOf(database.db, postId), [finding(postId, 'MERGER PLAN')])).toMatchObject({ created: 1, suppressed: 0 });
+      });
     });
   });
 }

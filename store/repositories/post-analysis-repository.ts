@@ -1,7 +1,9 @@
-import type { Kysely } from 'kysely';
-import type { Finding, FindingEventType, Schema } from '../schema.js';
+import type { Kysely, Transaction } from 'kysely';
+import { evidenceFingerprint } from '../evidence-fingerprint.js';
+import type { Finding, FindingEventType, Schema, Suppression } from '../schema.js';
 import { FindingEventsRepository } from './finding-events-repository.js';
-import { upsertFinding, type FindingInput } from './upsert-finding.js';
+import { isCoveredBy, SuppressionsRepository } from './suppressions-repository.js';
+import { findingDedupeKey, upsertFinding, type FindingInput } from './upsert-finding.js';
 
 /** What saving one post's analysis changed. */
 export interface SavedAnalysis {
@@ -9,6 +11,8 @@ export interface SavedAnalysis {
   updated: number;
   /** Findings whose evidence is gone from the changed post. */
   superseded: number;
+  /** New findings kept out because an active suppression covers them (nothing is stored for them). */
+  suppressed: number;
   /** True when the post had no finding and its text and image content were dropped. */
   isContentDropped: boolean;
 }
@@ -17,7 +21,9 @@ export interface SavedAnalysis {
  * Saves a post's analysis in one transaction: its findings (new, changed or no longer current),
  * one outbox event per finding version, the post marked analyzed and, when it has no current
  * finding, its text, OCR text and image bytes dropped (privacy by design: URL, ids, hashes and
- * times stay). Saving the same analysis again changes nothing.
+ * times stay). Saving the same analysis again changes nothing. A finding that would be new is
+ * not raised when a suppression in force covers it (it is counted in `suppressed`); findings that
+ * exist already are saved as always.
  */
 export class PostAnalysisRepository {
   constructor(private readonly db: Kysely<Schema>) {}
@@ -39,7 +45,13 @@ export class PostAnalysisRepository {
 
       const changed: Array<{ finding: Finding; type: FindingEventType }> = [];
       const keys: string[] = [];
+      let suppressed = 0;
+      const isSuppressedNew = await suppressionCheck(trx, findings);
       for (const input of findings) {
+        if (await isSuppressedNew(input)) {
+          suppressed += 1;
+          continue;
+        }
         const { finding, outcome } = await upsertFinding(trx, input);
         keys.push(finding.dedupe_key);
         if (outcome !== 'unchanged') changed.push({ finding, type: outcome === 'created' ? 'finding.created' : 'finding.updated' });
@@ -73,8 +85,32 @@ export class PostAnalysisRepository {
         created: changed.filter((entry) => entry.type === 'finding.created').length,
         updated: changed.length - changed.filter((entry) => entry.type === 'finding.created').length - superseded.length,
         superseded: superseded.length,
+        suppressed,
         isContentDropped,
       };
     });
   }
+}
+
+/**
+ * Whether a finding of this analysis is new and covered by a suppression in force. The
+ * suppressions are read once per save (they are few), and only when there are findings at all.
+ */
+async function suppressionCheck(trx: Transaction<Schema>, findings: readonly FindingInput[]): Promise<(input: FindingInput) => Promise<boolean>> {
+  if (findings.length === 0) return () => Promise.resolve(false);
+  const accountIds = [...new Set(findings.map((input) => input.accountId))];
+  const suppressions: Suppression[] = await SuppressionsRepository.activeFor(trx, accountIds, new Date());
+  if (suppressions.length === 0) return () => Promise.resolve(false);
+  return async (input) => {
+    let fingerprint: string | undefined;
+    const subject = { ruleId: input.ruleIds[0], accountId: input.accountId, evidenceSha256: () => (fingerprint ??= evidenceFingerprint(input.evidence.text)) };
+    if (!suppressions.some((suppression) => isCoveredBy(suppression, subject))) return false;
+    // Only new findings are kept out: one raised before the suppression is saved as always.
+    const existing = await trx
+      .selectFrom('findings')
+      .select('id')
+      .where('dedupe_key', '=', findingDedupeKey(input.postId, input.ruleIds[0], input.evidence))
+      .executeTakeFirst();
+    return existing === undefined;
+  };
 }
