@@ -8,7 +8,9 @@ import { apiRoutes } from '../server/api/api-routes.js';
 import type { ApiServices } from '../server/api/api-services.js';
 import { createAuthenticator } from '../server/auth/create-authenticator.js';
 import { createSecretBox } from '../server/auth/secret-box.js';
+import { accessLog } from '../server/access-log.js';
 import { createApp } from '../server/create-app.js';
+import { createMetrics } from '../server/metrics.js';
 import { connectSink } from '../server/siem/connect-sink.js';
 import { startSinkDelivery, type SinkDelivery } from '../server/siem/sink-delivery.js';
 import type { Database } from '../store/open-database.js';
@@ -53,11 +55,14 @@ export async function openApi(database: Database, options: { config: Config; log
     authenticate: createAuthenticator({ db: database.db, log, now: () => new Date(), sessionIdleTimeoutMs: config.auth.sessionIdleTimeoutMs }),
     now: () => new Date(),
   };
+  const metrics = createMetrics({ db: database.db, pipeline: options.pipeline, log: log.child({ module: 'metrics' }) });
   const app = createApp({
     database,
     log: log.child({ module: 'server' }),
     version: OVERSHARE_VERSION,
     readinessTimeoutMs: config.server.readinessTimeoutMs,
+    before: [accessLog(log.child({ module: 'access' }), metrics)],
+    extraRouters: [metrics.router],
     api: { services, routes: apiRoutes({ sessionMaxAgeMs: config.auth.sessionMaxAgeMs }) },
   });
   const product = { name: 'overshare', vendor: 'overshare', version: OVERSHARE_VERSION };

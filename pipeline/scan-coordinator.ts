@@ -28,9 +28,10 @@ export class ScanCoordinator {
    * Records a scan of these accounts, then queues their collection. Accounts already waiting in
    * another running scan (a scheduled one, say) are left to it: the run's `counts.accounts` says
    * how many this scan took. The account rows are locked while deciding, so a scheduler claiming
-   * at the same moment (SKIP LOCKED) cannot take them too.
+   * at the same moment (SKIP LOCKED) cannot take them too. With `isFull`, the accounts this scan
+   * takes forget their crawl cursor, so collection reads back past it (to catch edited posts).
    */
-  async startScan(trigger: ScanTrigger, accountIds: readonly string[]): Promise<ScanRun> {
+  async startScan(trigger: ScanTrigger, accountIds: readonly string[], options: { isFull?: boolean } = {}): Promise<ScanRun> {
     const run = await this.db.transaction().execute(async (trx) => {
       const wanted = [...new Set(accountIds)];
       if (wanted.length > 0) await trx.selectFrom('accounts').select('id').where('id', 'in', wanted).forUpdate().execute();
@@ -48,11 +49,9 @@ export class ScanCoordinator {
                 .execute()
             ).map((row) => row.account_id),
       );
-      return ScanRunsRepository.start(
-        trx,
-        trigger,
-        wanted.filter((id) => !busy.has(id)),
-      );
+      const taken = wanted.filter((id) => !busy.has(id));
+      if (options.isFull === true && taken.length > 0) await trx.updateTable('accounts').set({ crawl_cursor: null }).where('id', 'in', taken).execute();
+      return ScanRunsRepository.start(trx, trigger, taken);
     });
     const taken = await this.accountsOf(run.id);
     await this.queue.enqueue(taken.map((accountId) => collectJob(run.id, accountId)));
@@ -69,22 +68,40 @@ export class ScanCoordinator {
     return this.runs.progress(scanRunId);
   }
 
-  /** Queues again every job the database says running scans still need; returns how many. */
+  /**
+   * Queues again every job the database says running scans still need, and the reading and
+   * analysis of posts that cancelled scans collected before they were cancelled (never their
+   * collection); returns how many.
+   */
   async recoverUnfinishedWork(): Promise<number> {
     const running = await this.runs.listRunning();
-    if (running.length === 0) return 0;
+    const cancelled = await this.runs.cancelledWithUnfinishedPosts();
+    if (running.length === 0 && cancelled.length === 0) return 0;
     const jobs = [];
     for (const run of running) {
       const pending = await this.runs.accountsOf(run.id, 'pending');
       jobs.push(...pending.map((entry) => collectJob(run.id, entry.account_id)));
     }
     const work = new PipelineWorkRepository(this.db);
-    for (const run of running) jobs.push(...followUpJobs(run.id, await work.unfinishedWork([run.id])));
+    for (const id of [...running.map((run) => run.id), ...cancelled]) jobs.push(...followUpJobs(id, await work.unfinishedWork([id])));
     if (jobs.length > 0) {
       await this.queue.enqueue(jobs);
-      this.log.info({ jobs: jobs.length, scans: running.length }, 'unfinished work queued again');
+      this.log.info({ jobs: jobs.length, scans: running.length + cancelled.length }, 'unfinished work queued again');
     }
     return jobs.length;
+  }
+
+  /**
+   * Cancels a queued or running scan (see ScanRunsRepository.cancel): its accounts not yet
+   * collected are skipped and their queued collect jobs do nothing when they run. Posts it has
+   * already collected are still read and analyzed: only analysis drops the text and images of a
+   * clean post, and their findings are real. Returns the run and whether this call cancelled it
+   * (false when it had already finished); throws NotFoundError for an unknown id.
+   */
+  async cancelScan(scanRunId: string): Promise<{ run: ScanRun; isCancelled: boolean }> {
+    const result = await this.runs.cancel(scanRunId);
+    if (result.isCancelled) this.log.info({ scanRunId, ...result.run.counts }, 'scan cancelled');
+    return result;
   }
 
   /** Closes every running scan whose work is done; returns the closed runs. */

@@ -9,7 +9,7 @@ import { createCommandContext } from '../command-context.js';
 import { formatTable, formatTime } from '../format-table.js';
 import { openMigratedDatabase } from '../open-migrated-database.js';
 import { plural } from '../plural.js';
-import { parseAccountFields, readAccountsCsv, ACCOUNT_CSV_COLUMNS, type AccountColumn } from '../read-accounts-csv.js';
+import { parseAccountFields, readAccountsCsv, ACCOUNT_CSV_COLUMNS, type AccountColumn } from '../../server/api/read-accounts-csv.js';
 import { readSelectors } from '../read-selectors.js';
 import { recordCliAudit } from '../record-cli-audit.js';
 import { terminalSafe } from '../terminal-safe.js';

@@ -19,12 +19,14 @@ import type { PipelineDependencies } from '../pipeline-dependencies.js';
  */
 export async function collectAccountProcessor(payload: CollectPayload, deps: PipelineDependencies): Promise<StageJob[]> {
   const { scanRunId, accountId } = payload;
-  const [entry] = await new ScanRunsRepository(deps.db).accountsOf(scanRunId).then((rows) => rows.filter((row) => row.account_id === accountId));
+  const entry = await ScanRunsRepository.entryOf(deps.db, scanRunId, accountId);
   if (entry === undefined) {
     deps.log.warn({ scanRunId, accountId }, 'collect job for a scan this database does not know: dropped (do two installations share one REDIS_QUEUE_PREFIX?)');
     return [];
   }
-  if (entry.status !== 'pending') return [];
+  // A cancelled scan's accounts are skipped already; the scan's status is checked too, for a
+  // failed collect job of it retried after the cancel.
+  if (entry.status !== 'pending' || entry.scanStatus === 'cancelled') return [];
   let account: Account;
   try {
     account = await new AccountsRepository(deps.db).getById(accountId);
@@ -43,6 +45,12 @@ export async function collectAccountProcessor(payload: CollectPayload, deps: Pip
   } catch (error) {
     if (!(error instanceof PermanentError)) throw error;
     await recordCollectionFailure(deps, scanRunId, account, error);
+    return [];
+  }
+  // Cancelled while the platform was read: nothing is stored and the cursor stays, so the next
+  // scan collects these posts again.
+  if ((await ScanRunsRepository.entryOf(deps.db, scanRunId, accountId))?.scanStatus === 'cancelled') {
+    deps.log.info({ scanRunId, accountId }, 'scan cancelled during collection: the posts read are not stored');
     return [];
   }
 

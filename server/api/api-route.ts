@@ -39,6 +39,8 @@ export interface ApiRoute<P = unknown, Q = unknown, B = unknown, R = unknown> {
   response: z.ZodType<R> | null;
   /** 200 by default. */
   status?: 200 | 201 | 202 | 204;
+  /** The request body's media type when it is not JSON (e.g. `text/csv`), for OpenAPI. */
+  consumes?: string;
   /** A raw route writes its own reply (images, downloads); `produces` names its media type for OpenAPI. */
   produces?: string;
   /**

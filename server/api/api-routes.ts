@@ -1,5 +1,6 @@
 import type { AnyApiRoute } from './api-route.js';
 import { authRoutes, type SessionSettings } from './routes/auth-routes.js';
+import { accountsRoutes } from './routes/accounts-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { eventsRoutes } from './routes/events-routes.js';
 import { findingEvidenceRoutes } from './routes/finding-evidence-routes.js';
@@ -8,6 +9,7 @@ import { findingsRoutes } from './routes/findings-routes.js';
 import { keysRoutes } from './routes/keys-routes.js';
 import { peopleRoutes } from './routes/people-routes.js';
 import { rulesRoutes } from './routes/rules-routes.js';
+import { scansRoutes } from './routes/scans-routes.js';
 import { sinksRoutes } from './routes/sinks-routes.js';
 import { suppressionsRoutes } from './routes/suppressions-routes.js';
 
@@ -15,6 +17,8 @@ import { suppressionsRoutes } from './routes/suppressions-routes.js';
 export function apiRoutes(settings: SessionSettings): AnyApiRoute[] {
   return [
     ...authRoutes(settings),
+    ...accountsRoutes(),
+    ...scansRoutes(),
     ...findingsRoutes(),
     ...findingTriageRoutes(),
     ...findingEvidenceRoutes(),

@@ -25,6 +25,8 @@ export function mountRoutes(routes: readonly AnyApiRoute[], services: ApiService
   for (const route of routes) {
     router[route.method](expressPath(route.path), async (request: Request, response: Response) => {
       const actor = route.permission === 'public' ? undefined : await authorise(route, request, services);
+      // Set before the input is read, so the access log names the caller of a refused request too.
+      response.locals.actor = actor;
       const context: RouteContext<unknown, unknown, unknown> = {
         params: parseInput(route.params, request.params, 'params'),
         query: parseInput(route.query, request.query, 'query'),
@@ -35,7 +37,6 @@ export function mountRoutes(routes: readonly AnyApiRoute[], services: ApiService
         request,
         response,
       };
-      response.locals.actor = actor;
       const run = async () => {
         const body = (await route.handle(context)) as unknown;
         if (services.checkReplies && route.response && !response.headersSent) checkReply(route, body);

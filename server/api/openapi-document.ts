@@ -42,7 +42,11 @@ export function openApiDocument(routes: readonly AnyApiRoute[], version: string)
       ...(route.permission === 'public' ? { security: [] } : { 'x-permission': route.permission }),
     };
     if (route.body) {
-      operation.requestBody = { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } };
+      operation.requestBody = {
+        // A body schema that accepts nothing at all (every field optional) makes the body optional.
+        required: !route.body.safeParse(undefined).success,
+        content: { [route.consumes ?? 'application/json']: { schema: toSchema(route.body, 'input') } },
+      };
     }
     if ((route.method === 'post' || route.method === 'patch') && route.storesReplies !== false) {
       (operation.parameters as unknown[]).push({

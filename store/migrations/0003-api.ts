@@ -21,6 +21,8 @@ const STATEMENTS = [
   `CREATE INDEX findings_rule_ids_idx ON findings USING gin (rule_ids)`,
   // Accepted risks that lapse are reopened by the scheduler.
   `CREATE INDEX findings_expiry_idx ON findings (resolution_expires_at) WHERE resolution_expires_at IS NOT NULL`,
+  // An account's last and current scan.
+  `CREATE INDEX scan_run_accounts_account_idx ON scan_run_accounts (account_id, updated_at DESC)`,
   `CREATE INDEX accounts_owner_employee_idx ON accounts (lower(owner_employee_id))`,
   `CREATE INDEX accounts_owner_email_idx ON accounts (lower(owner_email))`,
 

@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { InputValidationError, NotFoundError } from '../../core/errors.js';
+import { nextRunAt, parseSchedule } from '../../core/schedule.js';
 import { isUniqueViolation } from '../is-unique-violation.js';
-import type { Account, AccountKind, AccountStatus, Schema } from '../schema.js';
+import type { Account, AccountKind, AccountStatus, AccountUpdate, ScanAccountStatus, ScanStatus, Schema } from '../schema.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu;
 // The short id `accounts list` shows: the first 8 characters, or more when 8 are not enough.
@@ -32,6 +33,41 @@ export interface AccountFilter {
   platform?: string;
   status?: AccountStatus;
   kind?: AccountKind;
+}
+
+/** Filters of `AccountsRepository.page`: those of `list`, and a search. */
+export interface AccountPageFilter extends AccountFilter {
+  /** The owner's employee id or e-mail address, matched whole, ignoring case. */
+  owner?: string;
+  /** Text found, ignoring case, in the handle, the display name or the owner's name or e-mail address. */
+  q?: string;
+  /** The last account of the previous page (the list is ordered by platform, then handle). */
+  after?: { platform: string; handle: string };
+}
+
+/** What may change of a registered account (never its platform, handle or kind); null clears a field. */
+export interface AccountChanges {
+  displayName?: string | null;
+  ownerEmployeeId?: string | null;
+  ownerName?: string | null;
+  ownerEmail?: string | null;
+  ownerDepartment?: string | null;
+  noticeGivenAt?: Date | null;
+  legalBasis?: string | null;
+  legalBasisAt?: Date | null;
+  /** A schedule as `parseSchedule` reads it; null means the installation's default. */
+  schedule?: string | null;
+  isActive?: boolean;
+}
+
+/** A scan an account took part in, and how the account fared in it. */
+export interface AccountScan {
+  scanRunId: string;
+  scanStatus: ScanStatus;
+  status: ScanAccountStatus;
+  posts: number;
+  error: string | null;
+  updatedAt: Date;
 }
 
 /** What deleting an account deletes with it (posts, their media, findings). */
@@ -155,6 +191,109 @@ export class AccountsRepository {
     return query.execute();
   }
 
+  /**
+   * One page of accounts ordered by platform and handle, narrowed by each filter given; `after` is
+   * the last account of the previous page (keyset pagination: stable while accounts are added).
+   */
+  async page(filter: AccountPageFilter, limit: number): Promise<Account[]> {
+    let query = this.db.selectFrom('accounts').selectAll().orderBy('platform').orderBy('handle').limit(limit);
+    if (filter.isActive !== undefined) query = query.where('is_active', '=', filter.isActive);
+    if (filter.platform !== undefined) query = query.where('platform', '=', filter.platform);
+    if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+    if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
+    const { owner, q, after } = filter;
+    if (owner !== undefined) {
+      // Written as the indexes are (lower(...)), so they serve it.
+      query = query.where((eb) =>
+        eb.or([eb(sql`lower(owner_employee_id)`, '=', owner.toLowerCase()), eb(sql`lower(owner_email)`, '=', owner.toLowerCase())]),
+      );
+    }
+    if (q !== undefined) {
+      // strpos, not LIKE: the search text's % and _ mean themselves.
+      const needle = q.toLowerCase();
+      query = query.where((eb) =>
+        eb.or(
+          (['handle', 'display_name', 'owner_name', 'owner_email'] as const).map((column) => eb(sql`strpos(lower(${sql.ref(column)}), ${needle})`, '>', 0)),
+        ),
+      );
+    }
+    if (after !== undefined) query = query.where(sql<boolean>`(platform, handle) > (${after.platform}, ${after.handle})`);
+    return query.execute();
+  }
+
+  /**
+   * Changes an account's details in one transaction. Disabling clears its next scan; enabling a
+   * disabled account makes it due at once; a new schedule moves the next scan of a scanned, active
+   * account to the schedule's next time after its last scan (at once when that has passed). A
+   * cleared schedule (the default) takes effect from the next scan on. Runs in the caller's
+   * transaction when the repository was made with one.
+   */
+  async update(id: string, changes: AccountChanges): Promise<Account> {
+    // Inside the caller's transaction when it gave one (Kysely cannot nest them).
+    const inTransaction = <T>(work: (trx: Kysely<Schema>) => Promise<T>): Promise<T> =>
+      this.db.isTransaction ? work(this.db) : this.db.transaction().execute(work);
+    return inTransaction(async (trx) => {
+      const current = await trx.selectFrom('accounts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+      if (!current) throw new NotFoundError('account', id);
+      const now = new Date();
+      const set: AccountUpdate = { updated_at: now };
+      const columns = {
+        display_name: changes.displayName,
+        owner_employee_id: changes.ownerEmployeeId,
+        owner_name: changes.ownerName,
+        owner_email: changes.ownerEmail,
+        owner_department: changes.ownerDepartment,
+        notice_given_at: changes.noticeGivenAt,
+        legal_basis: changes.legalBasis,
+        legal_basis_at: changes.legalBasisAt,
+        schedule: changes.schedule,
+        is_active: changes.isActive,
+      };
+      for (const [column, value] of Object.entries(columns)) {
+        if (value !== undefined) Object.assign(set, { [column]: value });
+      }
+      const isActive = changes.isActive ?? current.is_active;
+      if (!isActive) set.next_scan_at = null;
+      else if (!current.is_active) set.next_scan_at = now;
+      else if (typeof changes.schedule === 'string' && changes.schedule !== current.schedule && current.last_scanned_at !== null) {
+        set.next_scan_at = nextRunAt(parseSchedule(changes.schedule), current.last_scanned_at);
+      }
+      return trx.updateTable('accounts').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    });
+  }
+
+  /** The last scan that finished with this account (collected, blocked, failed or skipped), if any. */
+  async lastScanOf(id: string): Promise<AccountScan | undefined> {
+    return this.scanOf(id, 'done');
+  }
+
+  /** The running scan this account waits in, if any. */
+  async currentScanOf(id: string): Promise<AccountScan | undefined> {
+    return this.scanOf(id, 'pending');
+  }
+
+  private async scanOf(id: string, which: 'done' | 'pending'): Promise<AccountScan | undefined> {
+    let query = this.db
+      .selectFrom('scan_run_accounts')
+      .innerJoin('scan_runs', 'scan_runs.id', 'scan_run_accounts.scan_run_id')
+      .select([
+        'scan_run_accounts.scan_run_id as scanRunId',
+        'scan_runs.status as scanStatus',
+        'scan_run_accounts.status',
+        'scan_run_accounts.posts',
+        'scan_run_accounts.error',
+        'scan_run_accounts.updated_at as updatedAt',
+      ])
+      .where('scan_run_accounts.account_id', '=', id)
+      .orderBy('scan_run_accounts.updated_at', 'desc')
+      .limit(1);
+    query =
+      which === 'pending'
+        ? query.where('scan_run_accounts.status', '=', 'pending').where('scan_runs.status', '=', 'running')
+        : query.where('scan_run_accounts.status', '<>', 'pending');
+    return query.executeTakeFirst();
+  }
+
   /** Stops scanning an account (nothing is deleted): inactive, and no scan due. */
   async disable(id: string): Promise<Account> {
     return this.setActive(id, false);
@@ -180,6 +319,17 @@ export class AccountsRepository {
       ])
       .executeTakeFirstOrThrow();
     return { posts: posts ?? 0, media: media ?? 0, findings: findings ?? 0 };
+  }
+
+  /** How many of an account's findings are not resolved (new, in review or reopened). */
+  async countOpenFindings(id: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('findings')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('account_id', '=', id)
+      .where('state', '<>', 'resolved')
+      .executeTakeFirstOrThrow();
+    return row.n;
   }
 
   /**
