@@ -116,7 +116,7 @@ describe.skipIf(!inject('isPostgresAvailable'))('PostgreSQL by URL', () => {
     try {
       const reports = await Promise.all(replicas.map((replica) => migrateToLatest(replica.db, log)));
       const applied = reports.flatMap((report) => report.applied);
-      expect(applied.sort()).toEqual(['0001-initial', '0002-pipeline']);
+      expect(applied.sort()).toEqual(['0001-initial', '0002-pipeline', '0003-api']);
     } finally {
       await Promise.all(replicas.map((replica) => replica.close()));
       await testDatabase.drop();

@@ -92,9 +92,9 @@ describe('overshare migrate and serve on the embedded database', () => {
     const env = { OVERSHARE_DATA_DIR: dataDir };
     const first = await runCli(['migrate'], { env });
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^Applied 2 of 2 migrations \(0001-initial, 0002-pipeline\) in embedded database /u);
+    expect(first.stdout).toMatch(/^Applied 3 of 3 migrations \(0001-initial, 0002-pipeline, 0003-api\) in embedded database /u);
     const second = await runCli(['migrate'], { env });
-    expect(second.stdout).toMatch(/^Schema is up to date \(2 migrations\)/u);
+    expect(second.stdout).toMatch(/^Schema is up to date \(3 migrations\)/u);
   }, 120_000);
 
   it('serves /readyz with the database up, refuses a second process on the same folder, and stops cleanly on SIGTERM', async () => {
@@ -143,7 +143,7 @@ describe.skipIf(!inject('isPostgresAvailable'))('overshare serve on PostgreSQL',
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ checks: { database: { status: 'up', kind: 'postgres' } } });
     const migrate = await runCli(['migrate'], { env: { DATABASE_URL: testDatabase.url } });
-    expect(migrate.stdout).toMatch(/^Schema is up to date \(2 migrations\) in PostgreSQL postgres:\/\//u);
+    expect(migrate.stdout).toMatch(/^Schema is up to date \(3 migrations\) in PostgreSQL postgres:\/\//u);
     expect(await serve.stop('SIGTERM')).toBe(0);
     serve = undefined;
   });

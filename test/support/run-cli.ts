@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 export const CLI_PATH = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 export const REPO_ROOT = path.resolve(path.dirname(CLI_PATH), '../..');
 
-const OUR_VARIABLES = /^(OVERSHARE_|DATABASE_|OCR_|CRAWL_|CHROME_PATH$|LOG_LEVEL$|HOST$|PORT$|NODE_ENV$|READINESS_|SHUTDOWN_|REDIS_|PIPELINE_|SCAN_|SCHEDULER_)/u;
+const OUR_VARIABLES = /^(OVERSHARE_|DATABASE_|OCR_|CRAWL_|CHROME_PATH$|LOG_LEVEL$|HOST$|PORT$|NODE_ENV$|READINESS_|SHUTDOWN_|REDIS_|PIPELINE_|SCAN_|SCHEDULER_|SECRET_KEY$|TLS_|PUBLIC_URL$|SESSION_|SINK_)/u;
 
 export function assertCliBuilt(): void {
   if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run \`npm run build\` before these tests.`);
@@ -26,17 +26,18 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `overshare ARGS` to completion (killed after `timeoutMs`). */
+/** Runs `overshare ARGS` to completion (killed after `timeoutMs`); `input` is written to its standard input. */
 export async function runCli(
   args: readonly string[],
-  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; input?: string } = {},
 ): Promise<CliResult> {
   const child = spawn(process.execPath, [CLI_PATH, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: childEnvironment(options.env ?? {}),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     timeout: options.timeoutMs ?? 30_000,
   });
+  if (options.input !== undefined) child.stdin?.end(options.input);
   const output = collect(child);
   // 'close', not 'exit': only then has all of standard output and error been read.
   const [code] = (await once(child, 'close')) as [number | null];
