@@ -93,13 +93,13 @@ export function authRoutes(settings: SessionSettings): AnyApiRoute[] {
       tag: 'auth',
       permission: 'session:self',
       response: sessionReply,
-      async handle({ actor }) {
-        return {
+      handle({ actor }) {
+        return Promise.resolve({
           user: actor.type === 'user' ? { id: actor.id, username: actor.name, role: actor.role } : null,
           actor_type: actor.type,
           permissions: [...actor.permissions].sort(),
           csrf_token: actor.csrfToken ?? null,
-        };
+        });
       },
     }),
   ];
