@@ -176,6 +176,7 @@ describe('SIEM delivery to real receivers', () => {
     await drain();
     expect(dead.received.map((hook) => hook.id)).toEqual((await allEventIds()).slice(-1));
     await dead.stop();
+    expect((await admin.delete('/api/v1/sinks/flaky')).status).toBe(204);
   });
 
   it('refuses a sink aimed at a private address unless the guard allows it', async () => {
@@ -198,5 +199,56 @@ describe('SIEM delivery to real receivers', () => {
     const generated = await admin.post('/api/v1/sinks', { kind: 'webhook', name: 'generated', url: webhook.url });
     expect(generated.body.secret).toMatch(/^whsec_/u);
     expect(JSON.stringify((await admin.get('/api/v1/sinks/generated')).body)).not.toContain(generated.body.secret);
+    // Its secret is not the receiver's: left enabled, it would fail every later delivery round.
+    expect((await admin.delete('/api/v1/sinks/generated')).status).toBe(204);
+  });
+
+  it('gets past an event the receiver refuses for good only when told to skip it, and audits the skip', async () => {
+    const before = webhook.received.length;
+    await seedFinding(harness.db);
+    await seedFinding(harness.db);
+    webhook.respondWith(413);
+    clock += 5_000;
+    await delivery.runOnce();
+    const stuck = (await admin.get('/api/v1/sinks/hooks')).body;
+    expect(stuck.last_error).toMatch(/413/u);
+    expect(webhook.received.length).toBe(before);
+    const skipped = await admin.post('/api/v1/sinks/hooks/skip', { events: 1 });
+    expect(skipped.status).toBe(200);
+    await drain();
+    const ids = await allEventIds();
+    expect(webhook.received.slice(before).map((hook) => hook.id)).toEqual(ids.slice(-1));
+    const audit = await harness.db.selectFrom('audit_log').selectAll().where('action', '=', 'sink.events_skipped').execute();
+    expect(audit[0]?.details).toMatchObject({ skipped: 1, eventIds: [ids.at(-2)] });
+    expect((await admin.post('/api/v1/sinks/hooks/skip', { events: 1 })).status).toBe(400);
+  });
+
+  it('keeps a redelivery asked for while a batch is in flight: the batch cannot write its cursor over it', async () => {
+    const sink = await harness.db.selectFrom('sinks').selectAll().where('name', '=', 'hooks').executeTakeFirstOrThrow();
+    const { SinksRepository } = await import('../store/repositories/sinks-repository.js');
+    const repository = new SinksRepository(harness.db);
+    const claimed = await repository.claimDue('other-server', new Date(clock + 60_000), new Date(clock + 180_000));
+    expect(claimed?.id).toBeDefined();
+    expect((await admin.post('/api/v1/sinks/hooks/redeliver', {})).status).toBe(200);
+    const isKept = await repository.recordAttempt(
+      'other-server',
+      { sinkId: sink.id, firstSeq: 1, lastSeq: sink.cursor_seq, eventCount: 1, deliveredCount: 1, outcome: 'delivered', durationMs: 1, attemptedAt: new Date(clock) },
+      { cursorSeq: sink.cursor_seq, isFailure: false, nextAttemptAt: new Date(clock), releaseLease: true },
+    );
+    expect(isKept).toBe(false);
+    expect((await harness.db.selectFrom('sinks').select('cursor_seq').where('id', '=', sink.id).executeTakeFirstOrThrow()).cursor_seq).toBe(0);
+    await drain();
+  });
+
+  it('shows sink URLs without their path or query, and never keeps a reply that holds a secret for replays', async () => {
+    const created = await admin.post('/api/v1/sinks', { kind: 'webhook', name: 'slack-like', url: `${webhook.url}/T000/B000/SECRETPATHTOKEN?sig=SECRETQUERY`, start: 'now' }, { headers: { 'idempotency-key': 'create-slack-like' } });
+    expect(created.status).toBe(201);
+    const shown = JSON.stringify([(await admin.get('/api/v1/sinks/slack-like')).body, await harness.db.selectFrom('audit_log').select('details').where('action', '=', 'sink.created').execute()]);
+    expect(shown).not.toContain('SECRETPATHTOKEN');
+    expect(shown).not.toContain('SECRETQUERY');
+    const stored = await harness.db.selectFrom('idempotency_keys').selectAll().execute();
+    expect(JSON.stringify(stored)).not.toContain('whsec_');
+    const bad = await admin.post('/api/v1/sinks', { kind: 'webhook', name: 'bad-secret', url: webhook.url, secret: `whsec_${'A'.repeat(33)}` });
+    expect(bad.status).toBe(400);
   });
 });

@@ -11,6 +11,7 @@ import { openMigratedDatabase } from '../open-migrated-database.js';
 import { readSecretKey } from '../read-secret-key.js';
 import { recordCliAudit } from '../record-cli-audit.js';
 import { terminalSafe } from '../terminal-safe.js';
+import { shownTarget } from '../../server/api/routes/sinks-routes.js';
 
 const START_HELP = 'where delivery starts: beginning (every event still kept) or now (only events from now on)';
 const CA_HELP = 'a PEM file of the CA that signed the target’s certificate, when it is not a public one';
@@ -148,7 +149,7 @@ async function addSink(command: Command, fields: Record<string, unknown>, option
   try {
     const secrets = createSecretBox(await readSecretKey(context.config, context.log));
     const { sink, generatedSecret } = await createSink(database.db, secrets, guard, input);
-    await recordCliAudit(database, { action: 'sink.created', targetType: 'sink', targetId: sink.id, details: { name: sink.name, kind: sink.kind, target: sink.target } });
+    await recordCliAudit(database, { action: 'sink.created', targetType: 'sink', targetId: sink.id, details: { name: sink.name, kind: sink.kind, target: shownTarget(sink) } });
     const from = input.start === 'now' ? 'only events from now on' : 'every event still kept';
     console.log(`Added ${sink.kind} sink ${terminalSafe(sink.name)} (${sink.id}) to ${terminalSafe(sink.target)} in ${sink.format} form, delivering ${from}.`);
     console.log('`overshare serve` delivers to it; `overshare sinks list` shows how far it has got.');

@@ -8,6 +8,7 @@ import { createCommandContext } from '../command-context.js';
 import { formatTable, formatTime } from '../format-table.js';
 import { openMigratedDatabase } from '../open-migrated-database.js';
 import { plural } from '../plural.js';
+import { shownTarget } from '../../server/api/routes/sinks-routes.js';
 import { recordCliAudit } from '../record-cli-audit.js';
 import { terminalSafe } from '../terminal-safe.js';
 import { refusingBadInput, sinksAddCommand } from './sinks-add-command.js';
@@ -115,7 +116,7 @@ export function sinksCommand(): Command {
         const repository = new SinksRepository(database.db);
         const sink = await resolveSink(repository, name);
         await repository.remove(sink.id);
-        await recordCliAudit(database, { action: 'sink.removed', targetType: 'sink', targetId: sink.id, details: { name: sink.name, kind: sink.kind, target: sink.target } });
+        await recordCliAudit(database, { action: 'sink.removed', targetType: 'sink', targetId: sink.id, details: { name: sink.name, kind: sink.kind, target: shownTarget(sink) } });
         console.log(`Removed ${terminalSafe(sink.name)} and its delivery log.`);
       });
     });

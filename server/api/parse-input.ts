@@ -10,5 +10,8 @@ export function parseInput<T>(schema: z.ZodType<T> | undefined, value: unknown, 
     path: [where, ...issue.path.map((part) => (typeof part === 'symbol' ? part.description ?? '' : `${part}`))].join('.'),
     message: issue.message,
   }));
+  if (where === 'body' && value === undefined) {
+    issues.push({ path: 'body', message: 'no JSON body was read: send one with Content-Type: application/json' });
+  }
   throw new InputValidationError(`the request ${where}`, issues);
 }

@@ -48,6 +48,8 @@ export interface SinkDelivery {
 
 const MAX_RETRY_AFTER_MS = 3_600_000;
 const LEASE_MS = 120_000;
+// Time left after an aborted batch to record its outcome while the lease still holds.
+const LEASE_MARGIN_MS = 20_000;
 
 /**
  * Pushes the outbox to every enabled sink in order. Each sink has its own cursor: a batch is read
@@ -91,9 +93,14 @@ export function startSinkDelivery(options: SinkDeliveryOptions, autoStart = true
     const lastSeq = batch.at(-1)?.seq ?? 0;
     const began = performance.now();
     let connection: SinkConnection;
+    // A batch must end before its lease does, or another server could start the same batch.
+    const signal = AbortSignal.timeout(LEASE_MS - LEASE_MARGIN_MS);
     try {
       connection = connectionOf(sink);
-      await connection.sender.send(batch.map((event) => connection.toMessage(event)));
+      await connection.sender.send(
+        batch.map((event) => connection.toMessage(event)),
+        signal,
+      );
     } catch (error) {
       const delivered = error instanceof SinkDeliveryError ? error.deliveredCount : 0;
       const attemptedAt = now();
@@ -147,12 +154,15 @@ export function startSinkDelivery(options: SinkDeliveryOptions, autoStart = true
   async function runOnce(): Promise<number> {
     let delivered = 0;
     const inFlight = new Set<Promise<void>>();
+    const busy = new Set<string>();
     const concurrency = options.concurrency ?? 4;
     for (;;) {
       if (isStopped) break;
       const current = now();
-      const sink = await sinks.claimDue(owner, current, new Date(current.getTime() + LEASE_MS));
+      // Never a sink this process is delivering to already: batches of one sink go one at a time, in order.
+      const sink = await sinks.claimDue(owner, current, new Date(current.getTime() + LEASE_MS), [...busy]);
       if (!sink) break;
+      busy.add(sink.id);
       const task: Promise<void> = deliverOne(sink)
         .then((count) => {
           delivered += count;
@@ -160,7 +170,10 @@ export function startSinkDelivery(options: SinkDeliveryOptions, autoStart = true
         .catch((error: unknown) => {
           log.error({ sink: sink.name, err: error }, 'sink delivery could not record its attempt');
         })
-        .finally(() => inFlight.delete(task));
+        .finally(() => {
+          busy.delete(sink.id);
+          inFlight.delete(task);
+        });
       inFlight.add(task);
       if (inFlight.size >= concurrency) await Promise.race(inFlight);
     }

@@ -1,4 +1,15 @@
 import { z } from 'zod';
+import { webhookSigningKey } from './senders/sign-webhook.js';
+
+// The same check the sender makes, so a secret it would refuse at every delivery is refused now.
+function isUsableWebhookSecret(secret: string): boolean {
+  try {
+    webhookSigningKey(secret);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const name = z.string().regex(/^[\w.-]{1,64}$/u, { error: '1 to 64 letters, digits, ".", "_" or "-"' });
 const httpUrl = z.url({ protocol: /^https?$/u, error: 'must be an http:// or https:// URL' });
@@ -11,7 +22,11 @@ export const webhookSinkInput = z.object({
   name,
   url: httpUrl,
   format: z.enum(['native', 'ocsf', 'ecs']).default('native'),
-  secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{32,}$/u, { error: 'must be whsec_ followed by base64 of 24 to 64 bytes' }).optional(),
+  secret: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]{32,}$/u, { error: 'must be whsec_ followed by base64 of 24 to 64 bytes' })
+    .refine(isUsableWebhookSecret, { error: 'must be whsec_ followed by base64 of 24 to 64 bytes' })
+    .optional(),
   ca: pem.optional(),
   start,
 });
@@ -35,7 +50,7 @@ export const splunkHecSinkInput = z.object({
   kind: z.literal('splunk_hec'),
   name,
   url: httpUrl.describe('The HEC base URL, e.g. https://splunk.example:8088'),
-  token: z.string().min(8).max(200),
+  token: z.string().regex(/^[\x21-\x7e]{8,200}$/u, { error: 'must be the HEC token as Splunk shows it: 8 to 200 printable characters, no spaces' }),
   format: z.enum(['native', 'ocsf', 'ecs']).default('ocsf'),
   index: z.string().max(100).optional(),
   ca: pem.optional(),

@@ -95,11 +95,15 @@ export class SinksRepository {
       .executeTakeFirstOrThrow();
   }
 
-  /** Moves the cursor back (or on) so delivery resumes after `seq`; used for manual redelivery. */
+  /**
+   * Moves the cursor back (redelivery) or on (skipping an event the receiver will never take) so
+   * delivery resumes after `seq`. The lease is cleared too, so a batch in flight on any server
+   * cannot write its cursor over this one.
+   */
   async rewind(id: string, seq: number, now: Date): Promise<Sink> {
     return this.db
       .updateTable('sinks')
-      .set({ cursor_seq: seq, next_attempt_at: now, updated_at: now })
+      .set({ cursor_seq: seq, next_attempt_at: now, updated_at: now, lease_owner: null, lease_until: null })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -109,7 +113,7 @@ export class SinksRepository {
    * Claims one enabled, due sink for `owner` until `leaseUntil`, skipping sinks another server
    * holds; undefined when none is due.
    */
-  async claimDue(owner: string, now: Date, leaseUntil: Date): Promise<Sink | undefined> {
+  async claimDue(owner: string, now: Date, leaseUntil: Date, busyIds: readonly string[] = []): Promise<Sink | undefined> {
     return this.db
       .updateTable('sinks')
       .set({ lease_owner: owner, lease_until: leaseUntil })
@@ -120,6 +124,7 @@ export class SinksRepository {
           .where('is_enabled', '=', true)
           .where('next_attempt_at', '<=', now)
           .where((inner) => inner.or([inner('lease_until', 'is', null), inner('lease_until', '<', now)]))
+          .$if(busyIds.length > 0, (query) => query.where('id', 'not in', busyIds))
           .orderBy('next_attempt_at')
           .limit(1)
           .forUpdate()

@@ -133,6 +133,8 @@ export const keysRoutes: AnyApiRoute[] = [
     permission: 'keys:admin',
     body: createKeyBody,
     response: keyReply.extend({ token: z.string().describe('The key itself (osk_…): send it as `Authorization: Bearer <token>`. Shown only in this reply.') }),
+    // The reply holds the token: never kept for replays (the key is stored hashed only).
+    storesReplies: false,
     status: 201,
     async handle({ body, actor, services, ip }) {
       const scopes = checkKeyScopes(body.role, body.scopes ?? [], 'the request body', 'body.scopes');

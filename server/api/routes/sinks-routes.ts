@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { InputValidationError } from '../../../core/errors.js';
 import { AuditLogRepository } from '../../../store/repositories/audit-log-repository.js';
+import { FindingEventsRepository } from '../../../store/repositories/finding-events-repository.js';
 import { SinksRepository } from '../../../store/repositories/sinks-repository.js';
 import type { Sink, SinkDelivery } from '../../../store/schema.js';
 import { createSink } from '../../siem/create-sink.js';
+import { shownSinkUrl } from '../../siem/senders/shown-sink-url.js';
 import { sinkInput } from '../../siem/sink-settings.js';
 import { auditActor } from '../actor.js';
 import { defineRoute, type AnyApiRoute } from '../api-route.js';
@@ -42,14 +44,21 @@ const deliveryReply = z.object({
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
 
+/** A sink's target as replies and audit entries show it: a URL's path and query may hold a secret, so only scheme, host and port. */
+export function shownTarget(sink: Pick<Sink, 'kind' | 'target'>): string {
+  return sink.kind === 'syslog' || !URL.canParse(sink.target) ? sink.target : shownSinkUrl(new URL(sink.target));
+}
+
 function toReply(sink: Sink): z.infer<typeof sinkReply> {
-  const { ca, ...settings } = sink.settings;
+  // The URL is the target, shown shortened; the CA is only said to be there.
+  const settings = Object.fromEntries(Object.entries(sink.settings).filter(([key]) => key !== 'ca' && key !== 'url'));
+  const ca = sink.settings.ca;
   return {
     id: sink.id,
     name: sink.name,
     kind: sink.kind,
     format: sink.format,
-    target: sink.target,
+    target: shownTarget(sink),
     settings: { ...settings, has_ca: ca !== undefined },
     has_secret: sink.secret_encrypted !== null,
     is_enabled: sink.is_enabled,
@@ -102,6 +111,8 @@ export const sinksRoutes: AnyApiRoute[] = [
     body: sinkInput,
     response: z.object({ sink: sinkReply, secret: z.string().optional().describe('The webhook signing secret, shown only now.') }),
     status: 201,
+    // The reply may hold the generated secret: never kept for replays.
+    storesReplies: false,
     async handle({ body, services, actor, ip }) {
       const created = await createSink(services.db, services.secrets, services.addressGuard, body);
       await new AuditLogRepository(services.db).append({
@@ -109,7 +120,7 @@ export const sinksRoutes: AnyApiRoute[] = [
         action: 'sink.created',
         targetType: 'sink',
         targetId: created.sink.id,
-        details: { name: created.sink.name, kind: created.sink.kind, target: created.sink.target },
+        details: { name: created.sink.name, kind: created.sink.kind, target: shownTarget(created.sink) },
         ip,
       });
       return { sink: toReply(created.sink), ...(created.generatedSecret === undefined ? {} : { secret: created.generatedSecret }) };
@@ -210,6 +221,36 @@ export const sinksRoutes: AnyApiRoute[] = [
         targetType: 'sink',
         targetId: sink.id,
         details: { fromSeq: seq, previousSeq: sink.cursor_seq },
+        ip,
+      });
+      return toReply(updated);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/sinks/{id}/skip',
+    operationId: 'skipSinkEvents',
+    summary: 'Move a sink past events its receiver will never take (e.g. a 413 for one event); the events stay in the feed',
+    tag: 'sinks',
+    permission: 'sinks:write',
+    params: idParams,
+    body: z.object({ events: z.number().int().min(1).max(10_000).default(1).describe('How many of the next undelivered events to skip; 1 skips the one the receiver refuses.') }),
+    response: sinkReply,
+    async handle({ params, body, services, actor, ip }) {
+      const repository = new SinksRepository(services.db);
+      const sink = await repository.resolve(params.id);
+      const skipped = await new FindingEventsRepository(services.db).listAfter(sink.cursor_seq, body.events);
+      const seq = skipped.at(-1)?.seq;
+      if (seq === undefined) {
+        throw new InputValidationError('the skip', [{ path: 'body.events', message: 'this sink has taken every event; there is nothing to skip' }]);
+      }
+      const updated = await repository.rewind(sink.id, seq, services.now());
+      await new AuditLogRepository(services.db).append({
+        ...auditActor(actor),
+        action: 'sink.events_skipped',
+        targetType: 'sink',
+        targetId: sink.id,
+        details: { fromSeq: sink.cursor_seq, toSeq: seq, skipped: skipped.length, eventIds: skipped.map((event) => event.id) },
         ip,
       });
       return toReply(updated);

@@ -38,10 +38,11 @@ export function suppressionsRoutes(): AnyApiRoute[] {
       response: suppressReply,
       status: 201,
       async handle({ params, body, actor, services, ip }) {
-        if (body.scope === 'rule' && actor.role !== 'admin') {
+        // Both reach every account: one silences a rule, the other any finding quoting this evidence.
+        if ((body.scope === 'rule' || body.scope === 'evidence') && actor.role !== 'admin') {
           throw new ForbiddenError(
-            'A rule-wide suppression silences the rule for every account, so only admins may create one: ' +
-              'ask an admin, or suppress the rule on this account (scope rule_account).',
+            `A suppression of scope ${body.scope} reaches every account, so only admins may create one: ` +
+              'ask an admin, or suppress it on this account only (scope rule_account or evidence_account).',
           );
         }
         const now = services.now();
