@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../server/api/api-routes.js';
 import type { Role } from '../store/schema.js';
 import { startApiHarness, type ApiClient, type ApiHarness } from './support/api-harness.js';
+import { seedFinding } from './support/seed-findings.js';
 
 // What each role may do, written out here from the issue, not read from the code, so a change to
 // the code's grants fails this test: admin everything; reviewer triage; auditor read and the audit
@@ -87,5 +88,18 @@ describe('the role × route matrix', () => {
       if (response.status !== 403) unprotected.push(`${route.method.toUpperCase()} ${route.path}: ${response.status}`);
     }
     expect(unprotected).toEqual([]);
+  });
+
+  it('shows the siem role a finding without comments, audit trail or owner name, which a reviewer sees', async () => {
+    const finding = await seedFinding(harness.db);
+    const reviewer = clients.get('reviewer')!;
+    expect((await reviewer.post(`/api/v1/findings/${finding.id}/comments`, { body: 'the key AKIA… is live, rotate it' })).status).toBe(201);
+    expect((await reviewer.post(`/api/v1/findings/${finding.id}/reveal`)).status).toBe(200);
+    const seenByReviewer = (await reviewer.get(`/api/v1/findings/${finding.id}`)).body;
+    expect(seenByReviewer.comments).toHaveLength(1);
+    expect(seenByReviewer.account.owner_name).toMatch(/^Person /u);
+    const seenBySiem = (await clients.get('siem')!.get(`/api/v1/findings/${finding.id}`)).body;
+    expect(seenBySiem).toMatchObject({ comments: [], audit: [], account: { owner_name: null } });
+    expect(JSON.stringify(seenBySiem)).not.toContain('STRICTLY CONFIDENTIAL');
   });
 });

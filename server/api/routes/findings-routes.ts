@@ -42,10 +42,19 @@ export function findingsRoutes(): AnyApiRoute[] {
       permission: 'findings:read',
       params: findingIdParams,
       response: findingDetailReply,
-      async handle({ params, services }) {
+      async handle({ params, services, actor }) {
         const detail = await new FindingsQuery(services.db).detail(params.id);
         if (!detail) throw new NotFoundError('finding', params.id);
-        return toFindingDetail(detail);
+        const reply = toFindingDetail(detail);
+        // Who revealed what is for auditors and admins; reviewers' comments may quote evidence, so
+        // callers that may not reveal it (siem) get neither, nor the owner's name (events carry ids).
+        const mayReveal = actor.permissions.has('evidence:reveal');
+        return {
+          ...reply,
+          audit: actor.permissions.has('audit:read') || mayReveal ? reply.audit : [],
+          comments: mayReveal || actor.permissions.has('audit:read') ? reply.comments : [],
+          ...(mayReveal || actor.permissions.has('audit:read') ? {} : { account: { ...reply.account, owner_name: null } }),
+        };
       },
     }),
   ];
