@@ -17,6 +17,9 @@ const STATEMENTS = [
   `CREATE INDEX findings_updated_idx ON findings (updated_at DESC, id DESC)`,
   // A finding's audit trail in its detail view, and a person's entries on export and erasure.
   `CREATE INDEX audit_log_target_idx ON audit_log (target_id)`,
+  // The audit log's filters: an action prefix (text_pattern_ops serves LIKE 'x%') and an actor.
+  `CREATE INDEX audit_log_action_idx ON audit_log (action text_pattern_ops, id DESC)`,
+  `CREATE INDEX audit_log_actor_idx ON audit_log (actor_id, id DESC)`,
   `CREATE INDEX findings_assignee_idx ON findings (assignee_id) WHERE assignee_id IS NOT NULL`,
   `CREATE INDEX findings_rule_ids_idx ON findings USING gin (rule_ids)`,
   // Accepted risks that lapse are reopened by the scheduler.
