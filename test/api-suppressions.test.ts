@@ -90,10 +90,10 @@ describe('suppressions API', () => {
     const [first, second] = [await seedAccount(api.db), await seedAccount(api.db)];
     const source = await seed(first, 'Project Nightjar', 'ev-rule');
     const shouting = await seed(second, 'PROJECT NIGHTJAR', 'ev-rule-2');
-    const reply = await reviewer.post(`/api/v1/findings/${source.id}/suppress`, { scope: 'evidence', resolution: 'authorized', reason: 'announced publicly' });
+    const reply = await admin.post(`/api/v1/findings/${source.id}/suppress`, { scope: 'evidence', resolution: 'authorized', reason: 'announced publicly' });
     expect(reply.status).toBe(201);
     expect(reply.body.resolved_finding_ids).toEqual([source.id, shouting.id]);
-    expect(await findingRow(shouting.id)).toMatchObject({ resolution: 'authorized', resolved_by: `api_key:${reviewer.actor.id}` });
+    expect(await findingRow(shouting.id)).toMatchObject({ resolution: 'authorized', resolved_by: `api_key:${admin.actor.id}` });
   });
 
   it('keeps a new finding the suppression covers from being raised when a post is analysed, until the suppression is revoked', async () => {
@@ -153,10 +153,12 @@ describe('suppressions API', () => {
     }
   });
 
-  it('lets only admins suppress a whole rule', async () => {
+  it('lets only admins suppress a whole rule, or a piece of evidence on every account', async () => {
     const source = await seed(await seedAccount(api.db), 'whole rule', 'noisy-rule');
     const refused = await reviewer.post(`/api/v1/findings/${source.id}/suppress`, { scope: 'rule', ...falsePositive });
     expect([refused.status, refused.body.detail]).toEqual([403, expect.stringContaining('only admins') as string]);
+    const everywhere = await reviewer.post(`/api/v1/findings/${source.id}/suppress`, { scope: 'evidence', ...falsePositive });
+    expect([everywhere.status, everywhere.body.detail]).toEqual([403, expect.stringContaining('evidence_account') as string]);
     expect((await findingRow(source.id)).state).toBe('new');
     const allowed = await admin.post(`/api/v1/findings/${source.id}/suppress`, { scope: 'rule', ...falsePositive });
     expect([allowed.status, allowed.body.suppression.rule_id, allowed.body.suppression.account_id]).toEqual([201, 'noisy-rule', null]);
@@ -164,15 +166,15 @@ describe('suppressions API', () => {
 
   it('refuses incomplete requests with every problem named, and changes nothing', async () => {
     const source = await seed(await seedAccount(api.db), 'incomplete', 'inc-rule');
-    const noComment = await reviewer.post(`/api/v1/findings/${source.id}/suppress`, { scope: 'evidence', reason: 'x' });
+    const noComment = await reviewer.post(`/api/v1/findings/${source.id}/suppress`, { scope: 'evidence_account', reason: 'x' });
     expect([noComment.status, noComment.body.issues]).toEqual([400, [{ path: 'body.comment', message: 'false_positive needs a comment saying why' }]]);
-    const noExpiry = await reviewer.post(`/api/v1/findings/${source.id}/suppress`, { scope: 'evidence', reason: 'x', resolution: 'accepted_risk', comment: 'ok' });
+    const noExpiry = await reviewer.post(`/api/v1/findings/${source.id}/suppress`, { scope: 'evidence_account', reason: 'x', resolution: 'accepted_risk', comment: 'ok' });
     expect(noExpiry.body.issues).toEqual([{ path: 'body.expires_at', message: expect.stringContaining('accepted_risk needs expires_at') as string }]);
-    const past = await reviewer.post(`/api/v1/findings/${source.id}/suppress`, { scope: 'evidence', ...falsePositive, expires_at: '2020-01-01T00:00:00Z' });
+    const past = await reviewer.post(`/api/v1/findings/${source.id}/suppress`, { scope: 'evidence_account', ...falsePositive, expires_at: '2020-01-01T00:00:00Z' });
     expect([past.status, past.body.issues[0].path]).toEqual([400, 'body.expires_at']);
     const badScope = await reviewer.post(`/api/v1/findings/${source.id}/suppress`, { scope: 'everything', ...falsePositive });
     expect([badScope.status, badScope.body.issues[0].path]).toEqual([400, 'body.scope']);
-    expect((await reviewer.post('/api/v1/findings/00000000-0000-4000-8000-000000000000/suppress', { scope: 'evidence', ...falsePositive })).status).toBe(404);
+    expect((await reviewer.post('/api/v1/findings/00000000-0000-4000-8000-000000000000/suppress', { scope: 'evidence_account', ...falsePositive })).status).toBe(404);
     expect(await findingRow(source.id)).toMatchObject({ state: 'new', version: 1 });
     expect(await api.db.selectFrom('suppressions').select('id').where('source_finding_id', '=', source.id).execute()).toEqual([]);
   });

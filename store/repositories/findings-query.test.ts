@@ -231,7 +231,8 @@ for (const target of storeTargets()) {
       }
     });
 
-    it.runIf(target.name === 'PostgreSQL')('reads the default list and a state filter from the indexes, with no sort and no scan of all findings', async () => {
+    // Query plans are PostgreSQL's: the test exists only on that engine (not a skip on the other).
+    if (target.name === 'PostgreSQL') it('reads the default list and a state filter from the indexes, with no sort and no scan of all findings', async () => {
       const { db } = database;
       await sql`INSERT INTO posts (account_id, platform, external_id, url, content_sha256)
         SELECT ${alice.id}::uuid, 'bulk', 'bulk-' || i, 'https://social.example/bulk/' || i, md5(i::text)
