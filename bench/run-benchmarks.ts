@@ -8,11 +8,12 @@ import { runStoreThroughput } from './store-throughput.js';
 /**
  * Runs every benchmark and prints Markdown tables for docs/benchmarks.md, with the machine they
  * ran on. Raw results go to bench/results/ (not committed).
- *   npm run bench -- [--only store|rules|ocr|ocr-variants|crawler|pipeline] [--runs 5] [--findings 2000] [--posts 20000] [--images 100] [--accounts 1000] [--browser-accounts 20] [--verbose]
+ *   npm run bench -- [--only store|rules|ocr|ocr-variants|crawler|pipeline|api] [--runs 5] [--findings 2000] [--posts 20000] [--images 100] [--accounts 1000] [--browser-accounts 20] [--api-findings 100000] [--verbose]
  * The OCR section runs once unless --runs is given: one run of every engine over 2 × 100 photos
  * takes several minutes (the native CLI reads about one image per second per core). So does the
  * pipeline section, which scans --accounts accounts three ways (see bench/pipeline-benchmark.ts); its
- * BullMQ workers run the built CLI, so run `npm run build` first.
+ * BullMQ workers run the built CLI, so run `npm run build` first. The API section (bench/api/) seeds
+ * --api-findings findings into the local PostgreSQL, 3 runs unless --runs is given.
  */
 const { values } = parseArgs({
   options: {
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     images: { type: 'string', default: '100' },
     accounts: { type: 'string', default: '1000' },
     'browser-accounts': { type: 'string', default: '20' },
+    'api-findings': { type: 'string', default: '100000' },
     verbose: { type: 'boolean', default: false },
   },
 });
@@ -34,6 +36,8 @@ const findings = Number(values.findings);
 const postCount = Number(values.posts);
 const accountCount = Number(values.accounts);
 const browserAccountCount = Number(values['browser-accounts']);
+const apiRuns = Number(values.runs ?? '3');
+const apiFindings = Number(values['api-findings']);
 if (
   !Number.isInteger(runs) ||
   runs < 1 ||
@@ -47,10 +51,12 @@ if (
   accountCount < 1 ||
   !Number.isInteger(browserAccountCount) ||
   browserAccountCount < 1 ||
-  (values.only !== undefined && !['store', 'rules', 'ocr', 'ocr-variants', 'crawler', 'pipeline'].includes(values.only))
+  !Number.isInteger(apiFindings) ||
+  apiFindings < 2_000 ||
+  (values.only !== undefined && !['store', 'rules', 'ocr', 'ocr-variants', 'crawler', 'pipeline', 'api'].includes(values.only))
 ) {
   console.error(
-    'usage: npm run bench -- [--only store|rules|ocr|ocr-variants|crawler|pipeline] [--runs N>=1] [--findings N>=10] [--posts N>=100] [--images N>=10] [--accounts N>=1] [--browser-accounts N>=1] [--verbose]',
+    'usage: npm run bench -- [--only store|rules|ocr|ocr-variants|crawler|pipeline|api] [--runs N>=1] [--findings N>=10] [--posts N>=100] [--images N>=10] [--accounts N>=1] [--browser-accounts N>=1] [--api-findings N>=2000] [--verbose]',
   );
   process.exit(2);
 }
@@ -151,4 +157,11 @@ if (shouldRun('pipeline')) {
   const report = await runPipelineReport({ runs: pipelineRuns, accounts: accountCount, ...(values.verbose ? { log: (line: string) => console.error(line) } : {}) });
   console.log(pipelineReportMarkdown(report, pipelineRuns));
   await writeFile(new URL(`results/pipeline-${String(Date.now())}.json`, import.meta.url), JSON.stringify({ machine, runs: pipelineRuns, ...report }, null, 2));
+}
+
+if (shouldRun('api')) {
+  const { API_BENCH_DEFAULTS, apiReportMarkdown, runApiReport } = await import('./api/api-report.js');
+  const report = await runApiReport({ ...API_BENCH_DEFAULTS, runs: apiRuns, findings: apiFindings, log: (line: string) => console.error(line) });
+  console.log(apiReportMarkdown(report));
+  await writeFile(new URL(`results/api-${String(Date.now())}.json`, import.meta.url), JSON.stringify({ machine, ...report }, null, 2));
 }

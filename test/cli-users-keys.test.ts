@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,25 +7,15 @@ import { verifyPassword } from '../server/auth/password-hash.js';
 import { openDatabase, type Database } from '../store/open-database.js';
 import { SessionsRepository } from '../store/repositories/sessions-repository.js';
 import { capturingLogger } from './support/capturing-logger.js';
-import { assertCliBuilt, CLI_PATH, REPO_ROOT, runCli, type CliResult } from './support/run-cli.js';
+import { assertCliBuilt, runCli, type CliResult } from './support/run-cli.js';
 
 // Every CLI run starts Node and opens the database: a few seconds each on PGlite.
 const SLOW = 240_000;
 const ALICE_PASSWORD = 'correct horse battery staple';
-// The same settings run-cli.ts keeps from the child: none of ours, so the data folder is the test's.
-const OUR_VARIABLES = /^(OVERSHARE_|DATABASE_|OCR_|CRAWL_|CHROME_PATH$|LOG_LEVEL$|HOST$|PORT$|NODE_ENV$|READINESS_|SHUTDOWN_|REDIS_|PIPELINE_|SCAN_|SCHEDULER_)/u;
 
-/** `overshare ARGS` with `input` on its standard input (runCli gives the child none). */
-async function runWithInput(args: readonly string[], input: string, env: Record<string, string>): Promise<CliResult> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !OUR_VARIABLES.test(name)));
-  const child = spawn(process.execPath, [CLI_PATH, ...args], { cwd: REPO_ROOT, env: { ...clean, ...env }, stdio: ['pipe', 'pipe', 'pipe'], timeout: 60_000 });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  child.stdin.end(input);
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { code, stdout, stderr };
+/** `overshare ARGS` with `input` on its standard input. */
+function runWithInput(args: readonly string[], input: string, env: Record<string, string>): Promise<CliResult> {
+  return runCli(args, { env, input, timeoutMs: 60_000 });
 }
 
 const occurrences = (text: string, part: string) => text.split(part).length - 1;

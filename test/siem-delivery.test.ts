@@ -251,4 +251,16 @@ describe('SIEM delivery to real receivers', () => {
     const bad = await admin.post('/api/v1/sinks', { kind: 'webhook', name: 'bad-secret', url: webhook.url, secret: `whsec_${'A'.repeat(33)}` });
     expect(bad.status).toBe(400);
   });
+
+  it('drains a backlog larger than a batch in one round, batch after batch, not one batch per poll', async () => {
+    const late = await startWebhookReceiver({ secret: WEBHOOK_SECRET });
+    expect((await admin.post('/api/v1/sinks', { kind: 'webhook', name: 'late', url: late.url, secret: WEBHOOK_SECRET })).status).toBe(201);
+    const ids = await allEventIds();
+    expect(ids.length).toBeGreaterThan(3 * 4);
+    clock += 1_000;
+    await delivery.runOnce();
+    expect(late.received.map((hook) => hook.id)).toEqual(ids);
+    expect((await admin.delete('/api/v1/sinks/late')).status).toBe(204);
+    await late.stop();
+  });
 });

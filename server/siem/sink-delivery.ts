@@ -161,7 +161,13 @@ export function startSinkDelivery(options: SinkDeliveryOptions, autoStart = true
       const current = now();
       // Never a sink this process is delivering to already: batches of one sink go one at a time, in order.
       const sink = await sinks.claimDue(owner, current, new Date(current.getTime() + LEASE_MS), [...busy]);
-      if (!sink) break;
+      if (!sink) {
+        // A batch in flight may leave its sink due at once (a full batch: more are waiting), so the
+        // round goes on until nothing is in flight and nothing is due, not just nothing is due now.
+        if (inFlight.size === 0) break;
+        await Promise.race(inFlight);
+        continue;
+      }
       busy.add(sink.id);
       const task: Promise<void> = deliverOne(sink)
         .then((count) => {
