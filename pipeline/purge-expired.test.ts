@@ -100,7 +100,9 @@ for (const target of storeTargets()) {
       const oldResolved = (await analyzedPost(['old resolved'])).findings[0]!;
       const recentlyResolved = (await analyzedPost(['recently resolved'])).findings[0]!;
       await age('findings', 'created_at', oldOpen.id, daysAgo(366));
+      await age('findings', 'updated_at', oldOpen.id, daysAgo(366));
       await age('findings', 'created_at', youngOpen.id, daysAgo(364));
+      await age('findings', 'updated_at', youngOpen.id, daysAgo(364));
       await age('findings', 'created_at', oldResolved.id, daysAgo(200));
       await resolve(oldResolved.id, daysAgo(181));
       // Found long ago, but resolved within the period: its clock starts at the resolution.
@@ -119,11 +121,38 @@ for (const target of storeTargets()) {
       );
     });
 
+    it('keeps a finding resolved as an accepted risk until its acceptance expires, however long ago it was resolved', async () => {
+      const accepted = (await analyzedPost(['accepted for a year'])).findings[0]!;
+      const lapsed = (await analyzedPost(['acceptance lapsed'])).findings[0]!;
+      for (const [id, expiresAt] of [[accepted.id, new Date(Date.now() + 165 * DAY_MS)], [lapsed.id, daysAgo(1)]] as const) {
+        await database.db.updateTable('findings').set({ state: 'resolved', resolution: 'accepted_risk', resolution_expires_at: expiresAt }).where('id', '=', id).execute();
+        await age('findings', 'created_at', id, daysAgo(200));
+        await age('findings', 'updated_at', id, daysAgo(200));
+      }
+
+      const counts = await purgeExpired(database.db, RETENTION, new Date(), log);
+      expect(counts.findings).toBe(1);
+      expect(await findingIds()).toEqual([accepted.id]);
+      expect((await purgedEvents()).map((event) => event.finding_id)).toEqual([lapsed.id]);
+    });
+
+    it('counts the age of an open finding from its last change, so one reopened lately is kept', async () => {
+      const reopened = (await analyzedPost(['reopened lately'])).findings[0]!;
+      await database.db.updateTable('findings').set({ state: 'reopened' }).where('id', '=', reopened.id).execute();
+      await age('findings', 'created_at', reopened.id, daysAgo(400));
+      await age('findings', 'updated_at', reopened.id, daysAgo(10));
+
+      expect((await purgeExpired(database.db, RETENTION, new Date(), log)).findings).toBe(0);
+      expect(await findingIds()).toEqual([reopened.id]);
+    });
+
     it("empties a post left without findings (text, images' bytes, OCR and metadata) and keeps one that still has a finding", async () => {
       const emptied = await analyzedPost(['only finding']);
       const kept = await analyzedPost(['expired', 'still open']);
-      await age('findings', 'created_at', emptied.findings[0]!.id, daysAgo(400));
-      await age('findings', 'created_at', kept.findings[0]!.id, daysAgo(400));
+      for (const id of [emptied.findings[0]!.id, kept.findings[0]!.id]) {
+        await age('findings', 'created_at', id, daysAgo(400));
+        await age('findings', 'updated_at', id, daysAgo(400));
+      }
 
       const counts = await purgeExpired(database.db, RETENTION, new Date(), log);
       expect(counts).toMatchObject({ findings: 2, postsEmptied: 1, posts: 0 });

@@ -23,8 +23,9 @@ const DAY_MS = 86_400_000;
 const BATCH = 500;
 
 /**
- * Enforces the policy's retention periods: open findings older than `findingsDays` and resolved
- * ones resolved more than `resolvedFindingsDays` ago are deleted, each with a `finding.purged`
+ * Enforces the policy's retention periods: open findings unchanged for `findingsDays` and resolved
+ * ones resolved more than `resolvedFindingsDays` ago (an accepted risk only once its acceptance
+ * has expired) are deleted, each with a `finding.purged`
  * event in the same transaction (the SIEM learns of every purge); a post left without findings
  * loses its text and image content at once and, like every clean post, its row after
  * `cleanPostsDays`; audit entries older than `auditLogDays` go too, and the run itself is audited.
@@ -47,8 +48,14 @@ export async function purgeExpired(db: Kysely<Schema>, retention: Policy['retent
         .selectAll()
         .where((eb) =>
           eb.or([
-            eb.and([eb('state', '<>', 'resolved'), eb('created_at', '<', openBefore)]),
-            eb.and([eb('state', '=', 'resolved'), eb('updated_at', '<', resolvedBefore)]),
+            // An open finding's clock restarts at its last change: one reopened lately is live work.
+            eb.and([eb('state', '<>', 'resolved'), eb(sql`greatest(created_at, updated_at)`, '<', openBefore)]),
+            // An accepted risk stays until its acceptance lapses, or it could never reopen.
+            eb.and([
+              eb('state', '=', 'resolved'),
+              eb('updated_at', '<', resolvedBefore),
+              eb.or([eb('resolution_expires_at', 'is', null), eb('resolution_expires_at', '<=', now)]),
+            ]),
           ]),
         )
         .orderBy('created_at')
@@ -76,7 +83,7 @@ export async function purgeExpired(db: Kysely<Schema>, retention: Policy['retent
           .execute();
       }
       for (const finding of expired) {
-        await FindingEventsRepository.append(trx, { ...finding, version: finding.version + 1, updated_at: now }, 'finding.purged');
+        await FindingEventsRepository.append(trx, { ...finding, version: finding.version + 1, updated_at: now }, 'finding.purged', 'retention');
       }
       return { findings: expired.length, postsEmptied: emptied.length };
     });

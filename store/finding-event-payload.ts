@@ -39,8 +39,14 @@ export interface FindingEventPayload {
   createdAt: string;
   updatedAt: string;
   /** Set on `finding.purged` only: why the finding was deleted. */
-  purgeReason?: 'retention' | 'erasure';
+  purgeReason?: PurgeReason;
 }
+
+/**
+ * Why a finding was deleted: its retention period ended, its person asked for erasure, or its
+ * account was removed (with the account's posts and findings).
+ */
+export type PurgeReason = 'retention' | 'erasure' | 'account_removed';
 
 /** An outbox row with its payload, as the feed and the sinks read it. */
 export interface OutboxEvent {
@@ -61,7 +67,7 @@ export interface EventContext {
 }
 
 /** Builds the stored payload of one finding version; the evidence text is masked here, once. */
-export function findingEventPayload(finding: Finding, context: EventContext, purgeReason?: 'retention' | 'erasure'): FindingEventPayload {
+export function findingEventPayload(finding: Finding, context: EventContext, purgeReason?: PurgeReason): FindingEventPayload {
   const { text, ...evidence } = finding.evidence;
   if (purgeReason === 'erasure') return erasedPayload(finding, context);
   return {

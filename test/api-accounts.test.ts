@@ -173,7 +173,7 @@ for (const { engine, isAvailable } of ENGINES) {
 
     it('refuses to delete an account with findings unless forced, then deletes it with what it holds', async () => {
       const account = await seedAccount(harness.db);
-      await seedFinding(harness.db, { account });
+      const finding = await seedFinding(harness.db, { account });
       const refused = await admin.delete(`/api/v1/accounts/${account.id}`);
       expect(refused.status).toBe(409);
       expect(refused.body.detail).toContain('force=true');
@@ -185,6 +185,8 @@ for (const { engine, isAvailable } of ENGINES) {
       expect((await admin.get(`/api/v1/accounts/${account.id}`)).status).toBe(404);
       const entries = await auditOf(account.id);
       expect(entries.at(-1)).toMatchObject({ action: 'account.deleted', details: { platform: 'mastodon', kind: 'employee', posts: 1, images: 0, findings: 1, force: true } });
+      const purged = await harness.db.selectFrom('finding_events').selectAll().where('finding_id', '=', finding.id).where('type', '=', 'finding.purged').execute();
+      expect(purged.map((event) => [event.finding_version, event.payload.purgeReason])).toEqual([[finding.version + 1, 'account_removed']]);
 
       const clean = await seedAccount(harness.db);
       expect((await admin.delete(`/api/v1/accounts/${clean.id}`)).status).toBe(200);

@@ -55,6 +55,46 @@ describe('API sign-in, sessions and keys', () => {
     expect((await anonymous.post('/api/v1/auth/login', { username: user.username, password: user.password })).status).toBe(200);
   });
 
+  it('signs in a user whose name PostgreSQL and JavaScript lower-case differently, typed exactly or in another case', async () => {
+    // PostgreSQL folds the final Σ to σ and İ to i; JavaScript gives ς and i + combining dot.
+    const greek = await harness.createUser('reviewer', 'ΓΙΏΡΓΟΣ');
+    const turkish = await harness.createUser('reviewer', 'İREM');
+    const anonymous = harness.anonymous();
+    for (const username of ['ΓΙΏΡΓΟΣ', 'γιώργοσ', 'ΓιώργοΣ']) {
+      const reply = await anonymous.post('/api/v1/auth/login', { username, password: greek.password });
+      expect({ username, status: reply.status }).toEqual({ username, status: 200 });
+    }
+    for (const username of ['İREM', 'irem', 'İrem']) {
+      const reply = await anonymous.post('/api/v1/auth/login', { username, password: turkish.password });
+      expect({ username, status: reply.status }).toEqual({ username, status: 200 });
+    }
+  });
+
+  it('counts failed sign-ins typed in any case against one username and refuses from the sixth on', async () => {
+    await harness.db.deleteFrom('login_failures').execute();
+    const user = await harness.createUser('admin', 'ΝΊΚΟΣ');
+    const anonymous = harness.anonymous();
+    const forms = ['ΝΊΚΟΣ', 'νίκοσ', 'ΝίκοΣ', 'νΊΚΟσ'];
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      statuses.push((await anonymous.post('/api/v1/auth/login', { username: forms[attempt % forms.length], password: `wrong ${attempt}` })).status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+    expect((await anonymous.post('/api/v1/auth/login', { username: user.username, password: user.password })).status).toBe(429);
+  });
+
+  it('lets no more than five of fifteen simultaneous wrong sign-ins for one username reach the password check', async () => {
+    await harness.db.deleteFrom('login_failures').execute();
+    const user = await harness.createUser('admin');
+    const anonymous = harness.anonymous();
+    const replies = await Promise.all(
+      Array.from({ length: 15 }, (_, attempt) => anonymous.post('/api/v1/auth/login', { username: user.username, password: `wrong ${attempt}` })),
+    );
+    const statuses = replies.map((reply) => reply.status);
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(10);
+  });
+
   it('needs the CSRF token for unsafe requests made with the session cookie', async () => {
     const client = await harness.signedIn('reviewer');
     const withToken = await client.post('/api/v1/auth/logout');

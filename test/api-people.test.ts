@@ -51,6 +51,7 @@ describe('data-subject requests API', () => {
     expect(exported.findings.map((finding) => finding.evidence.text)).toEqual(['POUFNE', 'KONFIDENCJALNE']);
     expect(exported.comments.map((comment) => comment.body)).toEqual([`anna Kowalska was told`]);
     expect(exported.audit.map((entry) => [entry.action, entry.target_id])).toEqual([['finding.reveal', person.findings[1]!.id]]);
+    expect(exported.audit[0]).toEqual({ occurred_at: expect.any(String), actor_type: 'user', action: 'finding.reveal', target_type: 'finding', target_id: person.findings[1]!.id });
 
     const audit = await api.db.selectFrom('audit_log').selectAll().where('action', '=', 'person.exported').where('target_id', '=', sha256).execute();
     expect(audit).toHaveLength(1);

@@ -180,6 +180,18 @@ describe('overshare accounts on the embedded database', () => {
     expect(confirmed.code, confirmed.stderr).toBe(0);
     expect(confirmed.stdout).toContain('Removed telegram:halvard_news with 2 posts (0 images) and 1 finding.');
     expect((await runCli(['accounts', 'show', 'telegram:halvard_news'], { env })).code).toBe(1);
+
+    // The audit entry outlives the account by years: it names the account by id, never by handle.
+    const after = await openDatabase({ dataDir: env.OVERSHARE_DATA_DIR!, poolMax: 1, connectTimeoutMs: 10_000, statementTimeoutMs: 0 }, log);
+    try {
+      const entry = await after.db.selectFrom('audit_log').selectAll().where('action', '=', 'account.remove').orderBy('id', 'desc').executeTakeFirstOrThrow();
+      expect(entry).toMatchObject({ target_type: 'account', details: { platform: 'telegram', posts: 2, findings: 1 } });
+      expect(JSON.stringify(entry)).not.toContain('halvard_news');
+      const purged = await after.db.selectFrom('finding_events').selectAll().where('type', '=', 'finding.purged').execute();
+      expect(purged.map((event) => event.payload.purgeReason)).toEqual(['account_removed']);
+    } finally {
+      await after.close();
+    }
   });
 });
 

@@ -214,7 +214,8 @@ export function accountsCommand(): Command {
           );
         }
         await repository.remove(account.id);
-        await recordCliAudit(database, { action: 'account.remove', targetType: 'account', targetId: account.id, details: { platform: account.platform, handle: account.handle, ...held } });
+        // The entry outlives the account: it names it by id and platform, never by its handle.
+        await recordCliAudit(database, { action: 'account.remove', targetType: 'account', targetId: account.id, details: { platform: account.platform, ...held } });
         console.log(`Removed ${what}.`);
       });
     });

@@ -45,7 +45,7 @@ export function mountRoutes(routes: readonly AnyApiRoute[], services: ApiService
       const key = request.get('idempotency-key');
       const reply =
         key !== undefined && actor && route.storesReplies !== false && (route.method === 'post' || route.method === 'patch')
-          ? await withIdempotency(services, { actor: actorReference(actor), key, method: route.method, path: request.originalUrl, body: request.body as unknown }, run)
+          ? await withIdempotency(services, { actor: actorReference(actor), key, method: route.method, path: request.baseUrl + request.path, query: request.query, body: request.body as unknown }, run)
           : { ...(await run()), isReplay: false };
       if (response.headersSent) return;
       if (reply.isReplay) response.set('Idempotent-Replayed', 'true');

@@ -106,6 +106,14 @@ for (const target of storeTargets()) {
       expect(await handles({ platform: 'bluesky', isActive: false })).toEqual(['ok.example']);
     });
 
+    it('finds an owner whose employee id PostgreSQL and JavaScript lower-case differently, by owner and by search', async () => {
+      await accounts.create({ platform: 'bluesky', handle: 'nikos.example', kind: 'employee', owner: { name: 'ΝΊΚΟΣ', employeeId: 'ΑΣ-9', email: 'İrem@corp.example' } });
+      const handles = async (filter: Parameters<AccountsRepository['page']>[0]) => (await accounts.page(filter, 50)).map((account) => account.handle);
+      expect(await handles({ owner: 'ΑΣ-9' })).toEqual(['nikos.example']);
+      expect(await handles({ owner: 'İREM@corp.example' })).toEqual(['nikos.example']);
+      expect(await handles({ q: 'ΝΊΚΟΣ' })).toEqual(['nikos.example']);
+    });
+
     it('disables an account so that no scan is due, and enables it due at once', async () => {
       const created = await accounts.create({ platform: 'youtube', handle: '@halvard', kind: 'corporate' });
       const disabled = await accounts.disable(created.id);
@@ -131,7 +139,11 @@ for (const target of storeTargets()) {
         }
       }
       expect(await accounts.dependents(account.id)).toEqual({ posts: 2, media: 2, findings: 1 });
+      const [finding] = await database.db.selectFrom('findings').selectAll().where('account_id', '=', account.id).execute();
       await accounts.remove(account.id);
+      // The SIEM learns of every finding that goes with the account, as of a retention purge.
+      const purged = await database.db.selectFrom('finding_events').selectAll().where('finding_id', '=', finding!.id).where('type', '=', 'finding.purged').execute();
+      expect(purged.map((event) => [event.finding_version, event.payload.purgeReason])).toEqual([[finding!.version + 1, 'account_removed']]);
       await expect(accounts.getById(account.id)).rejects.toThrow(NotFoundError);
       expect(await accounts.dependents(account.id)).toEqual({ posts: 0, media: 0, findings: 0 });
       expect(await accounts.dependents(other.id)).toEqual({ posts: 2, media: 2, findings: 1 });

@@ -1,7 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { InputValidationError, NotFoundError } from '../../core/errors.js';
 import { nextRunAt, parseSchedule } from '../../core/schedule.js';
 import { isUniqueViolation } from '../is-unique-violation.js';
+import { FindingEventsRepository } from './finding-events-repository.js';
 import type { Account, AccountKind, AccountStatus, AccountUpdate, ScanAccountStatus, ScanStatus, Schema } from '../schema.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu;
@@ -203,14 +204,14 @@ export class AccountsRepository {
     if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
     const { owner, q, after } = filter;
     if (owner !== undefined) {
-      // Written as the indexes are (lower(...)), so they serve it.
-      query = query.where((eb) =>
-        eb.or([eb(sql`lower(owner_employee_id)`, '=', owner.toLowerCase()), eb(sql`lower(owner_email)`, '=', owner.toLowerCase())]),
-      );
+      // Written as the indexes are (lower(...)), so they serve it; folded by PostgreSQL on both sides
+      // because JavaScript's toLowerCase() disagrees with it on Σ and İ.
+      const folded = sql<string>`lower(${owner})`;
+      query = query.where((eb) => eb.or([eb(sql`lower(owner_employee_id)`, '=', folded), eb(sql`lower(owner_email)`, '=', folded)]));
     }
     if (q !== undefined) {
       // strpos, not LIKE: the search text's % and _ mean themselves.
-      const needle = q.toLowerCase();
+      const needle = sql<string>`lower(${q})`;
       query = query.where((eb) =>
         eb.or(
           (['handle', 'display_name', 'owner_name', 'owner_email'] as const).map((column) => eb(sql`strpos(lower(${sql.ref(column)}), ${needle})`, '>', 0)),
@@ -333,12 +334,24 @@ export class AccountsRepository {
   }
 
   /**
-   * Deletes an account with its posts, their media and its findings (foreign keys cascade); the
-   * findings' events stay in the outbox, which the SIEM has already been sent.
+   * Deletes an account with its posts, their media and its findings (foreign keys cascade), and in
+   * the same transaction appends a `finding.purged` event (reason `account_removed`) per finding,
+   * so the SIEM learns of each one; runs in the caller's transaction when the repository has one.
    */
   async remove(id: string): Promise<void> {
-    const result = await this.db.deleteFrom('accounts').where('id', '=', id).executeTakeFirst();
-    if (result.numDeletedRows === 0n) throw new NotFoundError('account', id);
+    // Inside the caller's transaction when it gave one (Kysely cannot nest them).
+    const work = async (trx: Transaction<Schema>) => {
+      const account = await trx.selectFrom('accounts').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
+      if (!account) throw new NotFoundError('account', id);
+      const findings = await trx.selectFrom('findings').selectAll().where('account_id', '=', id).orderBy('created_at').forUpdate().execute();
+      const now = new Date();
+      // Before the delete: the event's payload reads the account and post, which go with it.
+      for (const finding of findings) {
+        await FindingEventsRepository.append(trx, { ...finding, version: finding.version + 1, updated_at: now }, 'finding.purged', 'account_removed');
+      }
+      await trx.deleteFrom('accounts').where('id', '=', id).execute();
+    };
+    await (isTransaction(this.db) ? work(this.db) : this.db.transaction().execute(work));
   }
 
   /** Records the outcome of a collection: `ok` clears the last error, the others keep it with its time. */
@@ -367,4 +380,9 @@ export class AccountsRepository {
     if (!account) throw new NotFoundError('account', id);
     return account;
   }
+}
+
+/** Whether the repository was made with the caller's transaction (Kysely cannot nest them). */
+function isTransaction(db: Kysely<Schema>): db is Transaction<Schema> {
+  return db.isTransaction;
 }

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { findingEventPayload, type EventContext, type FindingEventPayload, type OutboxEvent } from '../finding-event-payload.js';
+import { findingEventPayload, type EventContext, type FindingEventPayload, type OutboxEvent, type PurgeReason } from '../finding-event-payload.js';
 import type { Finding, FindingEvent, FindingEventType, Schema } from '../schema.js';
 
 // One advisory lock key for the outbox (any fixed 64-bit number unique to this use).
@@ -19,7 +19,7 @@ export class FindingEventsRepository {
     trx: Transaction<Schema>,
     finding: Finding,
     type: FindingEventType,
-    purgeReason?: 'retention' | 'erasure',
+    purgeReason?: PurgeReason,
   ): Promise<FindingEvent> {
     const context = await eventContext(trx, finding);
     // Taken as late as possible: held from here to COMMIT, it orders commits, not whole transactions.

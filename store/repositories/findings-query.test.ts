@@ -135,6 +135,14 @@ for (const target of storeTargets()) {
       expect(await list({ owner: 'Alice' })).toEqual([]);
     });
 
+    it('finds an owner whose name PostgreSQL and JavaScript lower-case differently, typed exactly', async () => {
+      const kostas = await new AccountsRepository(database.db).create({ platform: 'mastodon', handle: 'kostas_g', kind: 'employee', owner: { name: 'ΚΏΣΤΑΣ ΓΕΩΡΓΊΟΥ', employeeId: 'ΑΣ-7' } });
+      const id = await insertFinding(database.db, { account: kostas, createdAt: '2025-01-01T00:00:00Z' });
+      expect(await list({ owner: 'ΑΣ-7' })).toEqual([id]);
+      expect(await list({ owner: 'ΚΏΣΤΑΣ ΓΕΩΡΓΊΟΥ' })).toEqual([id]);
+      await database.db.deleteFrom('findings').where('id', '=', id).execute();
+    });
+
     it('filters by assignee, with null for unassigned', async () => {
       expect(await list({ assignees: [reviewerId] })).toEqual([ids.marking]);
       expect(await list({ assignees: [null] })).toEqual([ids.codename, ids.badge, ids.wifi, ids.secret]);

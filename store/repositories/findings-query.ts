@@ -301,7 +301,8 @@ function filterConditions(filter: FindingListFilter): Expression<SqlBool>[] {
     conditions.push(sql<SqlBool>`findings.rule_ids && ARRAY[${sql.join(filter.ruleIds)}]::text[]`);
   }
   if (filter.owner !== undefined) {
-    const owner = filter.owner.trim().toLowerCase();
+    // Folded by PostgreSQL on both sides: JavaScript's toLowerCase() disagrees with it on Σ and İ.
+    const owner = sql`lower(${filter.owner.trim()})`;
     conditions.push(
       sql<SqlBool>`(lower(accounts.owner_employee_id) = ${owner} OR lower(accounts.owner_email) = ${owner} OR lower(accounts.owner_name) = ${owner})`,
     );

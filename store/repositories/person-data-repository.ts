@@ -19,13 +19,19 @@ export interface PersonRequestActor {
 /** A stored image of the person's post: what was read from it, never the bytes. */
 export type ExportedMedia = Pick<Media, 'id' | 'position' | 'source_url' | 'status' | 'mime_type' | 'width' | 'height' | 'ocr_text' | 'metadata' | 'created_at'>;
 
+/**
+ * An audit entry about the person as an export shows it: what was done, when, and to which of their
+ * records; never which member of staff did it, nor from which address.
+ */
+export type ExportedAuditEntry = Pick<AuditEntry, 'occurred_at' | 'actor_type' | 'action' | 'target_type' | 'target_id'>;
+
 /** Everything stored about one person: their accounts, posts, findings (evidence unmasked), comments and audit entries on them. */
 export interface PersonExport {
   accounts: Account[];
   posts: Array<Post & { media: ExportedMedia[] }>;
   findings: Finding[];
   comments: FindingComment[];
-  audit: AuditEntry[];
+  audit: ExportedAuditEntry[];
 }
 
 /** What an erasure deleted. */
@@ -41,7 +47,7 @@ export interface ErasureCounts {
   /** Audit entries about the erased accounts, posts, findings and comments (they name the person). */
   auditEntries: number;
   failedJobs: number;
-  /** Idempotent replies kept for retries that mention the erased accounts. */
+  /** Idempotent replies kept for retries: all of them, of anyone (they may quote the person anywhere). */
   storedReplies: number;
 }
 
@@ -84,7 +90,12 @@ export class PersonDataRepository {
         const findingIds = findings.map((finding) => finding.id);
         const comments = await trx.selectFrom('finding_comments').selectAll().where(anyOf('finding_id', findingIds)).orderBy('created_at').execute();
         const targetIds = [...accountIds, ...postIds, ...findingIds, ...comments.map((comment) => comment.id)];
-        const audit = await trx.selectFrom('audit_log').selectAll().where(anyOf('target_id', targetIds, 'text')).orderBy('id').execute();
+        const audit = await trx
+          .selectFrom('audit_log')
+          .select(['occurred_at', 'actor_type', 'action', 'target_type', 'target_id'])
+          .where(anyOf('target_id', targetIds, 'text'))
+          .orderBy('id')
+          .execute();
         const exported: PersonExport = {
           accounts,
           posts: posts.map((post) => ({ ...post, media: media.filter((row) => row.post_id === post.id).map(withoutPostId) })),
@@ -107,8 +118,8 @@ export class PersonDataRepository {
    * Erases the person in one transaction: each of their findings gets a `finding.purged` event
    * (reason `erasure`, naming no one: the account is scrubbed and the post gone before it is
    * built), their earlier outbox events, accounts (with posts, images, findings, comments),
-   * account-bound suppressions, failed jobs, kept replies and the audit entries about them are
-   * deleted, and `person.erased` is audited with a hash of the identifier and the counts.
+   * account-bound suppressions, failed jobs and the audit entries about them are deleted, with
+   * every kept idempotent reply of anyone (a 24-hour retry cache that may quote the person), and `person.erased` is audited with a hash of the identifier and the counts.
    * Suppressions wider than one account that were made from their findings stay, without the
    * link. Nothing of anyone else is touched. Undefined when no account is theirs.
    */
@@ -130,10 +141,10 @@ export class PersonDataRepository {
         .deleteFrom('failed_jobs')
         .where((eb) => eb.or([anyOf(sql`payload->>'accountId'`, accountIds, 'text'), anyOf(sql`payload->>'postId'`, postIds, 'text')]))
         .executeTakeFirst();
-      const storedReplies = await trx
-        .deleteFrom('idempotency_keys')
-        .where((eb) => eb.or(accountIds.map((id) => eb(sql<string>`response_body::text`, 'like', `%${id}%`))))
-        .executeTakeFirst();
+      // Every kept reply goes, not only those naming one of the accounts: a reply may hold the
+      // person's data in any shape (a comment body, an owner's name), and the table is only a
+      // 24-hour retry cache, so the worst cost is that a retry within the day runs again.
+      const storedReplies = await trx.deleteFrom('idempotency_keys').executeTakeFirst();
       await trx.updateTable('suppressions').set({ source_finding_id: null }).where('account_id', 'is', null).where(anyOf('source_finding_id', findingIds)).execute();
       const suppressions = await trx.deleteFrom('suppressions').where('account_id', 'in', accountIds).executeTakeFirst();
       await scrubScanErrors(trx, accountIds);
@@ -203,8 +214,9 @@ function withoutPostId(row: ExportedMedia & { post_id: string }): ExportedMedia 
 }
 
 function accountsOf(trx: Transaction<Schema>, identifier: PersonIdentifier) {
-  const value = identifier.value.trim().toLowerCase();
-  // lower(column) = value: the shape the accounts_owner_*_idx expression indexes serve.
+  // lower(column) = lower(value): the shape the accounts_owner_*_idx expression indexes serve, folded
+  // by PostgreSQL on both sides (JavaScript's toLowerCase() disagrees with it on Σ and İ).
+  const value = sql<string>`lower(${identifier.value.trim()})`;
   const column = identifier.kind === 'employee_id' ? sql<string>`lower(owner_employee_id)` : sql<string>`lower(owner_email)`;
   return trx.selectFrom('accounts').selectAll().where(column, '=', value).orderBy('created_at').orderBy('id');
 }

@@ -44,9 +44,10 @@ export class UsersRepository {
     }
   }
 
-  /** By username, case-insensitive; undefined when there is none. */
+  /** By username, case-insensitive as the unique index is; undefined when there is none. */
   async findByUsername(username: string): Promise<User | undefined> {
-    return this.db.selectFrom('users').selectAll().where(sql<string>`lower(username)`, '=', username.toLowerCase()).executeTakeFirst();
+    // Folded by PostgreSQL on both sides: JavaScript's toLowerCase() disagrees on Σ and İ.
+    return this.db.selectFrom('users').selectAll().where(sql<string>`lower(username)`, '=', sql<string>`lower(${username})`).executeTakeFirst();
   }
 
   async getById(id: string): Promise<User> {

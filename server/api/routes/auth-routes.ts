@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AuditLogRepository } from '../../../store/repositories/audit-log-repository.js';
 import { SessionsRepository } from '../../../store/repositories/sessions-repository.js';
 import { UsersRepository } from '../../../store/repositories/users-repository.js';
-import { checkLoginAllowed, clearLoginFailures, recordLoginFailure } from '../../auth/login-throttle.js';
+import { beginLoginAttempt, clearLoginFailures } from '../../auth/login-throttle.js';
 import { dummyPasswordHash, verifyPassword } from '../../auth/password-hash.js';
 import { clearSessionCookie, hashSessionToken, newSessionToken, sessionTokenOf, setSessionCookie } from '../../auth/session-cookie.js';
 import { defineRoute, type AnyApiRoute } from '../api-route.js';
@@ -37,16 +37,16 @@ export function authRoutes(settings: SessionSettings): AnyApiRoute[] {
       errors: [429],
       async handle({ body, services, ip, request, response }) {
         const now = services.now();
-        await checkLoginAllowed(services.db, body.username, ip, now);
+        // The attempt counts as a failure from here on, until the password proves right.
+        const attempt = await beginLoginAttempt(services.db, body.username, ip, now);
         const user = await new UsersRepository(services.db).findByUsername(body.username);
         const isMatch = await verifyPassword(body.password, user?.password_hash ?? (await dummyPasswordHash()));
         const audit = new AuditLogRepository(services.db);
         if (!user || !isMatch || !user.is_active) {
-          await recordLoginFailure(services.db, body.username, ip, now);
           await audit.append({ actorType: 'system', action: 'auth.login_failed', targetType: 'user', targetId: user?.id, details: { username: body.username }, ip });
           throw new UnauthenticatedError('The username or password is wrong, or the user is disabled.');
         }
-        await clearLoginFailures(services.db, body.username);
+        await clearLoginFailures(services.db, attempt, body.username);
         const { token, tokenHash } = newSessionToken();
         const csrfToken = randomBytes(24).toString('base64url');
         await new SessionsRepository(services.db).create({

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { InputValidationError } from '../../../core/errors.js';
-import type { ErasureCounts, PersonExport, PersonIdentifier } from '../../../store/repositories/person-data-repository.js';
+import type { ErasureCounts, ExportedAuditEntry, PersonExport, PersonIdentifier } from '../../../store/repositories/person-data-repository.js';
 import type { Account, Finding, FindingComment } from '../../../store/schema.js';
-import { auditEntryReply, toAuditEntryReply } from './audit-schemas.js';
 
 const identifierFields = {
   employee_id: z.string().trim().min(1).max(200).optional().describe('The employee id the accounts are registered with.'),
@@ -118,6 +117,15 @@ const exportedComment = z.object({
   created_at: z.string(),
 });
 
+/** An audit entry about the person: what was done to which record and when, never by whom on the staff nor from where. */
+const exportedAuditEntry = z.object({
+  occurred_at: z.string(),
+  actor_type: z.enum(['user', 'api_key', 'system']),
+  action: z.string(),
+  target_type: z.string().nullable(),
+  target_id: z.string().nullable(),
+});
+
 /** Everything stored about a person. */
 export const personExportReply = z.object({
   identifier: z.object({ kind: z.enum(['employee_id', 'email']), sha256: z.string() }),
@@ -126,7 +134,7 @@ export const personExportReply = z.object({
   posts: z.array(exportedPost),
   findings: z.array(exportedFinding),
   comments: z.array(exportedComment),
-  audit: z.array(auditEntryReply).describe('Audit entries about their accounts, posts, findings and comments.'),
+  audit: z.array(exportedAuditEntry).describe('Audit entries about their accounts, posts, findings and comments, without who on the staff made them or from where.'),
 });
 type PersonExportReply = z.infer<typeof personExportReply>;
 
@@ -142,7 +150,7 @@ export const erasureReply = z.object({
     suppressions: z.number().int(),
     audit_entries: z.number().int(),
     failed_jobs: z.number().int(),
-    stored_replies: z.number().int(),
+    stored_replies: z.number().int().describe('Idempotent replies kept for retries, of every caller: all are dropped, as any may quote the person.'),
   }),
 });
 
@@ -171,7 +179,7 @@ export function toPersonExportReply(data: PersonExport, identifier: PersonExport
     })),
     findings: data.findings.map(toExportedFinding),
     comments: data.comments.map(toExportedComment),
-    audit: data.audit.map(toAuditEntryReply),
+    audit: data.audit.map(toExportedAuditEntry),
   };
 }
 
@@ -247,4 +255,8 @@ function toExportedComment(comment: FindingComment): z.infer<typeof exportedComm
     body: comment.body,
     created_at: comment.created_at.toISOString(),
   };
+}
+
+function toExportedAuditEntry(entry: ExportedAuditEntry): z.infer<typeof exportedAuditEntry> {
+  return { occurred_at: entry.occurred_at.toISOString(), actor_type: entry.actor_type, action: entry.action, target_type: entry.target_type, target_id: entry.target_id };
 }

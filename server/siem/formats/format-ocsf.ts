@@ -64,6 +64,7 @@ const DATA_CATEGORY: Readonly<Record<Category, { id: number; name: string }>> = 
 const PURGE_DETAIL = {
   retention: 'Deleted when its retention period ended',
   erasure: 'Deleted on an erasure request',
+  account_removed: 'Deleted with its account',
 } as const;
 
 /**
