@@ -1,22 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
 import { InputValidationError } from '../core/errors.js';
 import type { GenericSelectors } from '../crawler/platform-adapter.js';
-
-const selectorsSchema = z.strictObject({
-  post: z.string().min(1),
-  text: z.string().min(1).optional(),
-  link: z.string().min(1).optional(),
-  idAttribute: z.string().min(1).optional(),
-  time: z.string().min(1).optional(),
-  image: z.string().min(1).optional(),
-  nextPage: z.string().min(1).optional(),
-  loginWall: z.string().min(1).optional(),
-});
+import { genericSelectors } from '../server/api/schemas/accounts-schemas.js';
 
 /**
  * Reads `--selectors` for the generic platform: JSON given inline (it starts with `{`) or the path
- * of a JSON file. Unknown keys and a missing `post` selector are refused with InputValidationError.
+ * of a JSON file, checked by the same schema as `POST /accounts`. Unknown keys and a missing `post`
+ * selector are refused with InputValidationError.
  */
 export async function readSelectors(value: string): Promise<GenericSelectors> {
   const source = value.trimStart().startsWith('{') ? '--selectors' : value;
@@ -32,7 +22,7 @@ export async function readSelectors(value: string): Promise<GenericSelectors> {
   } catch (error) {
     throw new InputValidationError(source, [{ path: '(top level)', message: `is not JSON: ${error instanceof Error ? error.message : 'unknown error'}` }]);
   }
-  const parsed = selectorsSchema.safeParse(json);
+  const parsed = genericSelectors.safeParse(json);
   if (!parsed.success) {
     throw new InputValidationError(
       source,
