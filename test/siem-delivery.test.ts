@@ -263,4 +263,16 @@ describe('SIEM delivery to real receivers', () => {
     expect((await admin.delete('/api/v1/sinks/late')).status).toBe(204);
     await late.stop();
   });
+
+  it('refuses a feed cursor it did not issue, and gives next_cursor on an empty page', async () => {
+    for (const after of ['garbage', Buffer.from('ev1.-5').toString('base64url'), Buffer.from('ev1.1e3').toString('base64url')]) {
+      const refused = await admin.get(`/api/v1/events?after=${after}`);
+      expect(refused.status, after).toBe(400);
+      expect(refused.body.issues[0].path).toBe('query.after');
+    }
+    const last = (await admin.get('/api/v1/events?limit=1000')).body as { next_cursor: string; has_more: boolean };
+    const empty = await admin.get(`/api/v1/events?after=${last.next_cursor}`);
+    expect(empty.body).toEqual({ events: [], next_cursor: last.next_cursor, has_more: false });
+  });
 });
+
