@@ -84,8 +84,30 @@ module.exports = {
     {
       name: 'no-dev-dependencies-in-production-code',
       severity: 'error',
-      from: { path: '^(core|rules|ocr|crawler|store|pipeline|server|cli|demo)/', pathNot: '\\.test\\.ts$' },
+      comment: 'The review UI (server/ui/) is bundled at build time: its libraries are build tools, not run-time dependencies.',
+      from: { path: '^(core|rules|ocr|crawler|store|pipeline|server|cli|demo)/', pathNot: '(\\.test\\.ts$|^server/ui/)' },
       to: { dependencyTypes: ['npm-dev'] },
+    },
+    {
+      name: 'review-ui-speaks-only-the-api',
+      comment: 'The review UI uses only the public REST API: of the server it may see the API schemas, and only their types.',
+      severity: 'error',
+      from: { path: '^server/ui/' },
+      to: { path: '^(core|rules|ocr|crawler|store|pipeline|cli|demo|server)/', pathNot: '^(server/ui/|server/api/schemas/)' },
+    },
+    {
+      name: 'review-ui-imports-api-schemas-as-types-only',
+      comment: 'A value import would bundle server code (zod schemas, store types) into the browser.',
+      severity: 'error',
+      from: { path: '^server/ui/' },
+      to: { path: '^server/api/schemas/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'nothing-imports-the-review-ui',
+      comment: 'server/ui/ is a separate browser app; the server serves its build output, never its source.',
+      severity: 'error',
+      from: { pathNot: '^server/ui/' },
+      to: { path: '^server/ui/' },
     },
     {
       name: 'not-to-unresolvable',

@@ -8,7 +8,7 @@ import { runStoreThroughput } from './store-throughput.js';
 /**
  * Runs every benchmark and prints Markdown tables for docs/benchmarks.md, with the machine they
  * ran on. Raw results go to bench/results/ (not committed).
- *   npm run bench -- [--only store|rules|ocr|ocr-variants|crawler|pipeline|api] [--runs 5] [--findings 2000] [--posts 20000] [--images 100] [--accounts 1000] [--browser-accounts 20] [--api-findings 100000] [--verbose]
+ *   npm run bench -- [--only store|rules|ocr|ocr-variants|crawler|pipeline|api|cli] [--runs 5] [--findings 2000] [--posts 20000] [--images 100] [--accounts 1000] [--browser-accounts 20] [--api-findings 100000] [--verbose]
  * The OCR section runs once unless --runs is given: one run of every engine over 2 × 100 photos
  * takes several minutes (the native CLI reads about one image per second per core). So does the
  * pipeline section, which scans --accounts accounts three ways (see bench/pipeline-benchmark.ts); its
@@ -53,10 +53,10 @@ if (
   browserAccountCount < 1 ||
   !Number.isInteger(apiFindings) ||
   apiFindings < 2_000 ||
-  (values.only !== undefined && !['store', 'rules', 'ocr', 'ocr-variants', 'crawler', 'pipeline', 'api'].includes(values.only))
+  (values.only !== undefined && !['store', 'rules', 'ocr', 'ocr-variants', 'crawler', 'pipeline', 'api', 'cli'].includes(values.only))
 ) {
   console.error(
-    'usage: npm run bench -- [--only store|rules|ocr|ocr-variants|crawler|pipeline|api] [--runs N>=1] [--findings N>=10] [--posts N>=100] [--images N>=10] [--accounts N>=1] [--browser-accounts N>=1] [--api-findings N>=2000] [--verbose]',
+    'usage: npm run bench -- [--only store|rules|ocr|ocr-variants|crawler|pipeline|api|cli] [--runs N>=1] [--findings N>=10] [--posts N>=100] [--images N>=10] [--accounts N>=1] [--browser-accounts N>=1] [--api-findings N>=2000] [--verbose]',
   );
   process.exit(2);
 }
@@ -157,6 +157,12 @@ if (shouldRun('pipeline')) {
   const report = await runPipelineReport({ runs: pipelineRuns, accounts: accountCount, ...(values.verbose ? { log: (line: string) => console.error(line) } : {}) });
   console.log(pipelineReportMarkdown(report, pipelineRuns));
   await writeFile(new URL(`results/pipeline-${String(Date.now())}.json`, import.meta.url), JSON.stringify({ machine, runs: pipelineRuns, ...report }, null, 2));
+}
+
+if (shouldRun('cli')) {
+  const { cliStartMarkdown, runCliStart } = await import('./cli-start.js');
+  const cliRuns = Number(values.runs ?? '10');
+  console.log(cliStartMarkdown(await runCliStart(cliRuns), cliRuns));
 }
 
 if (shouldRun('api')) {

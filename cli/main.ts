@@ -6,6 +6,7 @@ import { OVERSHARE_VERSION } from '../core/version.js';
 import { accountsCommand } from './commands/accounts-command.js';
 import { analyzeCommand } from './commands/analyze-command.js';
 import { collectCommand } from './commands/collect-command.js';
+import { coverageCommand } from './commands/coverage-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { findingsCommand } from './commands/findings-command.js';
 import { jobsCommand } from './commands/jobs-command.js';
@@ -20,7 +21,7 @@ import { usersCommand } from './commands/users-command.js';
 import { keysCommand } from './commands/keys-command.js';
 import { sinksCommand } from './commands/sinks-command.js';
 
-/** Exit codes: 0 success, 1 the work failed, 2 the command line was wrong. */
+/** Exit codes: 0 success, 1 the work failed, 2 the command line was wrong (3: `coverage` found accounts not covered). */
 const EXIT_FAILURE = 1;
 const EXIT_USAGE = 2;
 
@@ -39,6 +40,7 @@ function buildProgram(): Command {
     .addCommand(collectCommand())
     .addCommand(accountsCommand())
     .addCommand(scanCommand())
+    .addCommand(coverageCommand())
     .addCommand(findingsCommand())
     .addCommand(jobsCommand())
     .addCommand(retentionCommand())

@@ -3,6 +3,7 @@ import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import { OVERSHARE_VERSION } from '../core/version.js';
 import { createAddressGuard } from '../crawler/net/address-guard.js';
+import { fixedRulesInForce } from '../rules/fixed-rule-ids.js';
 import type { Pipeline } from '../pipeline/create-pipeline.js';
 import { apiRoutes } from '../server/api/api-routes.js';
 import type { ApiServices } from '../server/api/api-services.js';
@@ -41,13 +42,19 @@ export async function openApi(database: Database, options: { config: Config; log
     log: log.child({ module: 'api' }),
     version: OVERSHARE_VERSION,
     policy: options.rules.policy.policy,
-    rules: options.rules.ruleSet.rules.map((rule) => ({
-      id: rule.id,
-      title: rule.definition.title,
-      category: rule.definition.category,
-      severity: rule.severity,
-      pack: rule.pack,
-    })),
+    rules: [
+      ...options.rules.ruleSet.rules.map((rule) => ({
+        id: rule.id,
+        title: rule.definition.title,
+        category: rule.definition.category,
+        severity: rule.severity,
+        pack: rule.pack,
+        description: rule.definition.description,
+        examples: rule.definition.examples,
+      })),
+      // Rules from code (fingerprints, sensitive sites, takeover signals) have no examples to show.
+      ...fixedRulesInForce(options.rules.policy.policy).map(({ id, title, category, severity, pack, description }) => ({ id, title, category, severity, pack, description })),
+    ],
     pipeline: options.pipeline,
     secrets,
     addressGuard,
@@ -63,7 +70,8 @@ export async function openApi(database: Database, options: { config: Config; log
     readinessTimeoutMs: config.server.readinessTimeoutMs,
     before: [accessLog(log.child({ module: 'access' }), metrics)],
     extraRouters: [metrics.router],
-    api: { services, routes: apiRoutes({ sessionMaxAgeMs: config.auth.sessionMaxAgeMs }) },
+    api: { services, routes: apiRoutes({ sessionMaxAgeMs: config.auth.sessionMaxAgeMs, policySource: options.rules.policy.source }) },
+    ui: {},
   });
   const product = { name: 'overshare', vendor: 'overshare', version: OVERSHARE_VERSION };
   const delivery = startSinkDelivery({

@@ -25,7 +25,7 @@ export async function openPipeline(
 ): Promise<OpenPipeline> {
   const { config, log } = options;
   const rules = options.rules ?? (await loadRuleSet(undefined));
-  const pipeline = createPipeline({ db: database.db, settings: config.pipeline, retention: rules.policy.policy.retention, log });
+  const pipeline = createPipeline({ db: database.db, settings: config.pipeline, retention: rules.policy.policy.retention, coverage: config.coverage, log });
   const crawler = createCrawler(config.crawl, log.child({ module: 'crawler' }));
   let ocr: Promise<OcrEngine> | undefined;
   try {

@@ -1,7 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { Writable, type Readable } from 'node:stream';
 import { InputValidationError } from '../core/errors.js';
+import { generatePassword } from '../server/auth/generate-password.js';
+
+export { generatePassword };
 
 /** Where a password came from: a script's standard input, a person at a terminal, or generated here. */
 export type PasswordSource = 'stdin' | 'prompt' | 'generated';
@@ -25,8 +27,6 @@ export interface ReadPasswordOptions {
   label?: string;
 }
 
-// 18 random bytes are 144 bits: far past guessing, and 24 characters that survive copy and paste.
-const GENERATED_BYTES = 18;
 
 /**
  * Gets a new password: the first line of standard input with `--password-stdin`; otherwise asked
@@ -45,11 +45,6 @@ export async function readPassword(options: ReadPasswordOptions): Promise<ReadPa
     throw new InputValidationError('the password', [{ path: 'password', message: 'the two entries differ; run the command again and type the same password twice' }]);
   }
   return { password: first ?? '', source: 'prompt' };
-}
-
-/** A random password of 24 URL-safe characters (144 bits). */
-export function generatePassword(): string {
-  return randomBytes(GENERATED_BYTES).toString('base64url');
 }
 
 async function readFirstLine(input: Readable): Promise<string> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIG_VARIABLES, loadConfig, redactUrl } from './config.js';
+import { CONFIG_VARIABLES, COVERAGE_DEFAULTS, loadConfig, redactUrl } from './config.js';
 import { ConfigError } from './errors.js';
 
 const CWD = '/srv/overshare';
@@ -45,6 +45,7 @@ describe('loadConfig', () => {
           ...{ redisUrl: undefined, queuePrefix: 'overshare', collectConcurrency: 8, extractConcurrency: 2, analyzeConcurrency: 4 },
           ...{ jobAttempts: 6, backoffBaseMs: 2_000, maxBackoffMs: 300_000, defaultSchedule: '24h', schedulerTickMs: 15_000 },
         },
+        coverage: { catchupPosts: 1_000, retryBaseMs: 300_000, retryMaxMs: 21_600_000, platformClaimLimit: 25 },
       });
     });
 
@@ -104,6 +105,7 @@ describe('loadConfig', () => {
           CRAWL_CONCURRENCY_PER_PLATFORM: '8',
           CRAWL_REQUESTS_PER_SECOND: '50',
           CRAWL_BACKFILL_POSTS: '20',
+          CRAWL_CATCHUP_POSTS: '50',
           CRAWL_BROWSER_PAGES: '3',
           CRAWL_BROWSER_RECYCLE_AFTER_PAGES: '10',
           REDIS_URL: 'redis://:pw@queue.internal:6379/2',
@@ -116,6 +118,9 @@ describe('loadConfig', () => {
           PIPELINE_MAX_BACKOFF_MS: '500',
           SCAN_DEFAULT_SCHEDULE: '0 6 * * 1-5',
           SCHEDULER_TICK_MS: '1000',
+          SCHEDULER_PLATFORM_CLAIM_LIMIT: '5',
+          COVERAGE_RETRY_BASE_MS: '60000',
+          COVERAGE_RETRY_MAX_MS: '3600000',
         },
         CWD,
       );
@@ -154,7 +159,19 @@ describe('loadConfig', () => {
           ...{ redisUrl: 'redis://:pw@queue.internal:6379/2', queuePrefix: 'overshare-eu', collectConcurrency: 3, extractConcurrency: 1 },
           ...{ analyzeConcurrency: 9, jobAttempts: 2, backoffBaseMs: 50, maxBackoffMs: 500, defaultSchedule: '0 6 * * 1-5', schedulerTickMs: 1_000 },
         },
+        coverage: { catchupPosts: 50, retryBaseMs: 60_000, retryMaxMs: 3_600_000, platformClaimLimit: 5 },
       });
+    });
+
+    it('keeps the coverage defaults in COVERAGE_DEFAULTS, which callers given no settings use', () => {
+      expect(loadConfig({}, CWD).coverage).toEqual(COVERAGE_DEFAULTS);
+    });
+
+    it('refuses a COVERAGE_RETRY_MAX_MS below COVERAGE_RETRY_BASE_MS, naming both', () => {
+      expect(() => loadConfig({ COVERAGE_RETRY_BASE_MS: '600000', COVERAGE_RETRY_MAX_MS: '60000' }, CWD)).toThrow(
+        /COVERAGE_RETRY_MAX_MS \(60000\) is below COVERAGE_RETRY_BASE_MS \(600000\)/u,
+      );
+      expect(() => loadConfig({ CRAWL_CATCHUP_POSTS: '0' }, CWD)).toThrow(/CRAWL_CATCHUP_POSTS must be a whole number from 1/u);
     });
 
     it('refuses allowed private hosts and base URLs it cannot read, naming the variable', () => {
@@ -339,11 +356,13 @@ describe('CONFIG_VARIABLES', () => {
       'CRAWL_CONCURRENCY_PER_PLATFORM',
       'CRAWL_REQUESTS_PER_SECOND',
       'CRAWL_BACKFILL_POSTS',
+      'CRAWL_CATCHUP_POSTS',
       'CRAWL_BROWSER_PAGES',
       'CRAWL_BROWSER_RECYCLE_AFTER_PAGES',
       ...['REDIS_URL', 'REDIS_QUEUE_PREFIX', 'PIPELINE_COLLECT_CONCURRENCY', 'PIPELINE_EXTRACT_CONCURRENCY'],
       ...['PIPELINE_ANALYZE_CONCURRENCY', 'PIPELINE_JOB_ATTEMPTS', 'PIPELINE_BACKOFF_BASE_MS', 'PIPELINE_MAX_BACKOFF_MS'],
-      ...['SCAN_DEFAULT_SCHEDULE', 'SCHEDULER_TICK_MS', 'SECRET_KEY', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'PUBLIC_URL'],
+      ...['SCAN_DEFAULT_SCHEDULE', 'SCHEDULER_TICK_MS', 'SCHEDULER_PLATFORM_CLAIM_LIMIT', 'COVERAGE_RETRY_BASE_MS', 'COVERAGE_RETRY_MAX_MS'],
+      ...['SECRET_KEY', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'PUBLIC_URL'],
       ...['SESSION_IDLE_TIMEOUT_MS', 'SESSION_MAX_AGE_MS', 'SINK_ALLOWED_PRIVATE_HOSTS', 'SINK_POLL_MS', 'SINK_BATCH_SIZE', 'SINK_DISABLE_AFTER_MS'],
     ]);
   });

@@ -39,6 +39,9 @@ const urlWithScheme = (schemes: readonly string[]) =>
       .optional(),
   );
 
+/** The coverage settings' defaults (see `Config['coverage']`), for callers given none. */
+export const COVERAGE_DEFAULTS: Config['coverage'] = { catchupPosts: 1_000, retryBaseMs: 300_000, retryMaxMs: 21_600_000, platformClaimLimit: 25 };
+
 const LANGUAGE_CODE = '[a-z]{3}(?:_[a-z]+)?';
 /** One tesseract language code: `eng`, `ell`, `chi_sim`. */
 export const TESSERACT_LANGUAGE_CODE = new RegExp(`^${LANGUAGE_CODE}$`, 'u');
@@ -112,6 +115,7 @@ const environmentSchema = z.object({
   CRAWL_CONCURRENCY_PER_PLATFORM: wholeNumber(1, 256, 4),
   CRAWL_REQUESTS_PER_SECOND: wholeNumber(1, 10_000, 2),
   CRAWL_BACKFILL_POSTS: wholeNumber(1, 100_000, 200),
+  CRAWL_CATCHUP_POSTS: wholeNumber(1, 100_000, COVERAGE_DEFAULTS.catchupPosts),
   CRAWL_BROWSER_PAGES: wholeNumber(1, 32, 2),
   CRAWL_BROWSER_RECYCLE_AFTER_PAGES: wholeNumber(1, 100_000, 100),
   REDIS_URL: urlWithScheme(['redis:', 'rediss:']),
@@ -127,6 +131,9 @@ const environmentSchema = z.object({
   PIPELINE_MAX_BACKOFF_MS: wholeNumber(1, 86_400_000, 300_000),
   SCAN_DEFAULT_SCHEDULE: z.preprocess(unsetIfEmpty, z.string().trim().default('24h')),
   SCHEDULER_TICK_MS: wholeNumber(100, 3_600_000, 15_000),
+  SCHEDULER_PLATFORM_CLAIM_LIMIT: wholeNumber(1, 100_000, COVERAGE_DEFAULTS.platformClaimLimit),
+  COVERAGE_RETRY_BASE_MS: wholeNumber(1_000, 86_400_000, COVERAGE_DEFAULTS.retryBaseMs),
+  COVERAGE_RETRY_MAX_MS: wholeNumber(1_000, 604_800_000, COVERAGE_DEFAULTS.retryMaxMs),
   SECRET_KEY: z.preprocess(
     unsetIfEmpty,
     z
@@ -251,6 +258,16 @@ export interface Config {
     /** How often the scheduler looks for due accounts, unfinished scans and lost jobs. */
     schedulerTickMs: number;
   };
+  /** Knowing what was not covered: catch-up after an outage, retries of failing accounts, no thundering herd. */
+  coverage: {
+    /** Posts a reading with a cursor collects at most (CRAWL_CATCHUP_POSTS): the catch-up depth after an outage; older ones are reported uncovered. */
+    catchupPosts: number;
+    /** A failing account is read again after retryBaseMs × 2^(failures−1), ±25 % jitter, capped at retryMaxMs and never after its next scheduled scan. */
+    retryBaseMs: number;
+    retryMaxMs: number;
+    /** Accounts of one platform a scheduler round claims at most (SCHEDULER_PLATFORM_CLAIM_LIMIT), so a platform back from an outage is not flooded. */
+    platformClaimLimit: number;
+  };
 }
 
 /** The variables overshare reads, for `--help` texts and docs. */
@@ -285,6 +302,9 @@ export function loadConfig(
       'REDIS_URL is set but DATABASE_URL is not: queued scans need one PostgreSQL that serve and every worker share. Set DATABASE_URL=postgres://…, or unset REDIS_URL to run scans in-process on the embedded database.',
     );
   }
+  if (env.COVERAGE_RETRY_MAX_MS < env.COVERAGE_RETRY_BASE_MS) {
+    throw new ConfigError(`COVERAGE_RETRY_MAX_MS (${env.COVERAGE_RETRY_MAX_MS}) is below COVERAGE_RETRY_BASE_MS (${env.COVERAGE_RETRY_BASE_MS}): the longest wait must be at least the first one.`);
+  }
   if ((env.TLS_CERT_FILE === undefined) !== (env.TLS_KEY_FILE === undefined)) {
     throw new ConfigError('Only one of TLS_CERT_FILE and TLS_KEY_FILE is set: HTTPS needs both (PEM files), or neither for plain HTTP.');
   }
@@ -293,40 +313,24 @@ export function loadConfig(
     logLevel: env.LOG_LEVEL,
     dataDir: path.resolve(cwd, env.OVERSHARE_DATA_DIR),
     policyFile: env.OVERSHARE_POLICY_FILE === undefined ? undefined : path.resolve(cwd, env.OVERSHARE_POLICY_FILE),
-    database: {
-      url: env.DATABASE_URL,
-      poolMax: env.DATABASE_POOL_MAX,
-      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
-      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
-    },
+    database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX, connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS, statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS },
     server: {
-      host: env.HOST,
-      port: env.PORT,
-      readinessTimeoutMs: env.READINESS_TIMEOUT_MS,
-      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      ...{ host: env.HOST, port: env.PORT, readinessTimeoutMs: env.READINESS_TIMEOUT_MS, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS },
       tlsCertFile: env.TLS_CERT_FILE === undefined ? undefined : path.resolve(cwd, env.TLS_CERT_FILE),
       tlsKeyFile: env.TLS_KEY_FILE === undefined ? undefined : path.resolve(cwd, env.TLS_KEY_FILE),
       publicUrl: env.PUBLIC_URL,
     },
     auth: {
       secretKey: env.SECRET_KEY === undefined ? undefined : Buffer.from(env.SECRET_KEY, 'base64'),
-      sessionIdleTimeoutMs: env.SESSION_IDLE_TIMEOUT_MS,
-      sessionMaxAgeMs: env.SESSION_MAX_AGE_MS,
+      ...{ sessionIdleTimeoutMs: env.SESSION_IDLE_TIMEOUT_MS, sessionMaxAgeMs: env.SESSION_MAX_AGE_MS },
     },
-    sinks: {
-      allowedPrivateHosts: env.SINK_ALLOWED_PRIVATE_HOSTS,
-      pollMs: env.SINK_POLL_MS,
-      batchSize: env.SINK_BATCH_SIZE,
-      disableAfterMs: env.SINK_DISABLE_AFTER_MS,
-    },
+    sinks: { allowedPrivateHosts: env.SINK_ALLOWED_PRIVATE_HOSTS, pollMs: env.SINK_POLL_MS, batchSize: env.SINK_BATCH_SIZE, disableAfterMs: env.SINK_DISABLE_AFTER_MS },
     ocr: {
       langPath: env.OCR_LANG_PATH === undefined ? undefined : path.resolve(cwd, env.OCR_LANG_PATH),
       languages: env.OCR_LANGUAGES.split('+'),
       workers: env.OCR_WORKERS,
-      maxImageBytes: env.OCR_MAX_IMAGE_BYTES,
-      maxImagePixels: env.OCR_MAX_IMAGE_PIXELS,
-      imageTimeoutMs: env.OCR_IMAGE_TIMEOUT_MS,
-      recycleAfterImages: env.OCR_RECYCLE_AFTER_IMAGES,
+      ...{ maxImageBytes: env.OCR_MAX_IMAGE_BYTES, maxImagePixels: env.OCR_MAX_IMAGE_PIXELS },
+      ...{ imageTimeoutMs: env.OCR_IMAGE_TIMEOUT_MS, recycleAfterImages: env.OCR_RECYCLE_AFTER_IMAGES },
     },
     crawl: {
       chromePath: env.CHROME_PATH,
@@ -358,6 +362,10 @@ export function loadConfig(
       maxBackoffMs: env.PIPELINE_MAX_BACKOFF_MS,
       defaultSchedule: env.SCAN_DEFAULT_SCHEDULE,
       schedulerTickMs: env.SCHEDULER_TICK_MS,
+    },
+    coverage: {
+      ...{ catchupPosts: env.CRAWL_CATCHUP_POSTS, retryBaseMs: env.COVERAGE_RETRY_BASE_MS, retryMaxMs: env.COVERAGE_RETRY_MAX_MS },
+      platformClaimLimit: env.SCHEDULER_PLATFORM_CLAIM_LIMIT,
     },
   };
 }

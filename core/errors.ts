@@ -23,11 +23,25 @@ export class PermanentError extends OvershareError {
 export class TransientError extends OvershareError {
   readonly code: string = 'transient';
   readonly retryAfterMs: number | undefined;
+  /** What kind of trouble it was, where the thrower knows: platform health counts failures by it. */
+  readonly kind: TransientKind | undefined;
 
-  constructor(message: string, options?: ErrorOptions & { retryAfterMs?: number }) {
+  constructor(message: string, options?: ErrorOptions & { retryAfterMs?: number; kind?: TransientKind }) {
     super(message, options);
     this.retryAfterMs = options?.retryAfterMs;
+    this.kind = options?.kind;
   }
+}
+
+/** Kinds of passing trouble: no answer in time, a 5xx, a failed connection, a 429. */
+export type TransientKind = 'timeout' | 'server_error' | 'network' | 'rate_limited';
+
+/**
+ * A feed that showed no posts at all where posts were expected (the account had posts before, or
+ * is a canary): the platform's layout probably changed. Never read as "nothing new".
+ */
+export class EmptyFeedError extends PermanentError {
+  override readonly code = 'empty_feed';
 }
 
 /** A platform refused us (login wall, captcha, block page): never bypassed, reported on the account. */

@@ -35,12 +35,13 @@ describe('parsePolicy', () => {
       emailDomains: [],
       sensitiveSites: [],
       confidentialDocuments: [],
-      packs: ['markings', 'secrets', 'pii', 'business', 'organisation', 'fingerprints'],
+      packs: ['markings', 'secrets', 'pii', 'business', 'organisation', 'fingerprints', 'takeover'],
       overrides: {},
       allowlists: { global: [], rules: {}, accounts: {} },
       reviewThreshold: 60,
       languages: ['en', 'ru', 'uk', 'pl', 'el'],
       retention: { findingsDays: 365, resolvedFindingsDays: 180, cleanPostsDays: 30, eventsDays: 90, auditLogDays: 730 },
+      takeover: { burstWindowHours: 6, burstFactor: 3, burstMinPosts: 8, baselineDays: 30, ownDomains: [] },
     });
   });
 
@@ -214,7 +215,7 @@ describe('defaultPolicy', () => {
     expect([source, policy.organisation, policy.packs, documentPaths.size]).toEqual([
       '(built-in default)',
       { name: 'Unnamed organisation', aliases: [] },
-      ['markings', 'secrets', 'pii', 'business', 'organisation', 'fingerprints'],
+      ['markings', 'secrets', 'pii', 'business', 'organisation', 'fingerprints', 'takeover'],
       0,
     ]);
   });

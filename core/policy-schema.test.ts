@@ -145,7 +145,7 @@ describe('policySchema', () => {
 
     it('rejects a pack that does not exist', () => {
       expect(problemsWith('packs: [markings, gossip]')).toEqual([
-        ['packs[1]', 'Invalid option: expected one of "markings"|"secrets"|"pii"|"business"|"organisation"|"fingerprints" (got "gossip")'],
+        ['packs[1]', 'Invalid option: expected one of "markings"|"secrets"|"pii"|"business"|"organisation"|"fingerprints"|"takeover" (got "gossip")'],
       ]);
     });
 
@@ -240,6 +240,28 @@ describe('policySchema', () => {
         eventsDays: 90,
         auditLogDays: 730,
       });
+    });
+  });
+
+  describe('takeover', () => {
+    it('judges takeover signals by defaults when the policy says nothing', () => {
+      expect(policyWith('').takeover).toEqual({ burstWindowHours: 6, burstFactor: 3, burstMinPosts: 8, baselineDays: 30, ownDomains: [] });
+    });
+
+    it('keeps the defaults of the fields not given and lowers own domains to lower case', () => {
+      expect(policyWith('takeover: {burstMinPosts: 20, ownDomains: [Shop.Acme.example]}').takeover).toMatchObject({
+        burstWindowHours: 6,
+        burstMinPosts: 20,
+        ownDomains: ['shop.acme.example'],
+      });
+    });
+
+    it('rejects a quiet-account floor of 1 post, a URL for a domain and an unknown field', () => {
+      expect(problemsWith('takeover: {burstMinPosts: 1, ownDomains: ["https://acme.example/"], burstHours: 3}')).toEqual([
+        ['takeover.burstMinPosts', 'must be at least 2 posts (got 1)'],
+        ['takeover.ownDomains[0]', 'must be a domain name such as corp.example.com (no scheme, no path) (got "https://acme.example/")'],
+        ['takeover.burstHours', 'is not a known field; known fields: burstWindowHours, burstFactor, burstMinPosts, baselineDays, ownDomains'],
+      ]);
     });
   });
 });

@@ -6,7 +6,7 @@ export const LANGUAGES = ['en', 'ru', 'uk', 'pl', 'el', 'de'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /** Rule packs shipped with overshare (rules/packs/*.yaml, plus the two generated from the policy). */
-export const PACK_NAMES = ['markings', 'secrets', 'pii', 'business', 'organisation', 'fingerprints'] as const;
+export const PACK_NAMES = ['markings', 'secrets', 'pii', 'business', 'organisation', 'fingerprints', 'takeover'] as const;
 export type PackName = (typeof PACK_NAMES)[number];
 
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
@@ -28,8 +28,13 @@ export const CATEGORIES = [
   'security',
   'fingerprint',
   'location',
+  'takeover',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
+
+/** Kinds of registered account: an organisation's own (`corporate`) or one of its people's (`employee`). */
+export const ACCOUNT_KINDS = ['corporate', 'employee'] as const;
+export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
 const text = z.string().trim().min(1, { error: 'must not be empty' });
 
@@ -107,6 +112,29 @@ const confidentialDocument = z.strictObject({
   path: text,
 });
 
+/**
+ * How the takeover signals of corporate accounts are judged (the `takeover` pack): a burst of posts
+ * far above the account's usual daily rate, links to domains it never posted before (the
+ * organisation's own domains aside), a changed display name or avatar.
+ */
+const takeoverSettings = z.strictObject({
+  /** The burst window: posts published in the last this many hours are counted. */
+  burstWindowHours: z.number().int().min(1, { error: 'must be at least 1 hour' }).max(72, { error: 'must be at most 72 hours' }).default(6),
+  /** A burst is at least this many times the account's usual number of posts a day. */
+  burstFactor: z.number().min(1, { error: 'must be at least 1 (the usual rate)' }).max(100).default(3),
+  /** A burst is also at least this many posts, so a quiet account's few posts are never one. */
+  burstMinPosts: z.number().int().min(2, { error: 'must be at least 2 posts' }).max(10_000).default(8),
+  /** The usual rate is taken over this many days before the window (fewer while the account's history is shorter). */
+  baselineDays: z.number().int().min(1, { error: 'must be at least 1 day' }).max(365, { error: 'must be at most 365 days' }).default(30),
+  /**
+   * Domains of the organisation's own that are never a new link domain, besides `internalDomains`
+   * and `emailDomains` (its website, shop, link shortener); subdomains included.
+   */
+  ownDomains: z.array(domainName).default([]),
+});
+
+const TAKEOVER_DEFAULTS = { burstWindowHours: 6, burstFactor: 3, burstMinPosts: 8, baselineDays: 30, ownDomains: [] };
+
 const override = z.strictObject({
   enabled: z.boolean().optional(),
   severity: z.enum(SEVERITIES).optional(),
@@ -147,6 +175,7 @@ export const policySchema = z
           .default({}),
       })
       .default({ global: [], rules: {}, accounts: {} }),
+    takeover: takeoverSettings.default(TAKEOVER_DEFAULTS),
     reviewThreshold: z.number().int().min(0).max(100).default(60),
     languages: z.array(z.enum(LANGUAGES)).min(1).default(['en', 'ru', 'uk', 'pl', 'el']),
     retention: z
@@ -166,6 +195,8 @@ export const policySchema = z
 
 export type Policy = z.output<typeof policySchema>;
 export type AllowEntry = z.output<typeof allowEntry>;
+/** The `takeover` settings of a parsed policy, every default filled in. */
+export type TakeoverSettings = z.output<typeof takeoverSettings>;
 
 /**
  * A list whose entries must differ in `field` (compared by `keyOf`). Checked on the list itself, so

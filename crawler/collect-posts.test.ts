@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PermanentError } from '../core/errors.js';
+import { EmptyFeedError, PermanentError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import { collectPosts } from './collect-posts.js';
 import type { AdapterContext, CollectedPost, FeedPage, PlatformAdapter } from './platform-adapter.js';
@@ -53,6 +53,22 @@ describe('collectPosts', () => {
     const result = await collectPosts(feedAdapter(pagesOfThree), account, '', context, { backfillPosts: 100 });
     expect(result.posts.map((p) => p.externalId)).toEqual(['10', '9', '8', '7', '6', '5', '4', '3', '2', '1']);
     expect(result).toMatchObject({ pages: 4, stoppedBecause: 'end', cursor: { externalId: '10' } });
+  });
+
+  it('reports the history’s start reached only when the last page says it holds the oldest posts', async () => {
+    const listingEnds = await collectPosts(feedAdapter(pagesOfThree), account, '', context, { backfillPosts: 100 });
+    expect(listingEnds).toMatchObject({ stoppedBecause: 'end', hasReachedHistoryStart: false });
+    const base = feedAdapter(pagesOfThree);
+    const historyEnds: PlatformAdapter = {
+      ...base,
+      fetchPage: async (request, pageContext) => {
+        const page = await base.fetchPage(request, pageContext);
+        return page.nextPage === undefined ? { ...page, isHistoryEnd: true } : page;
+      },
+    };
+    expect(await collectPosts(historyEnds, account, '', context, { backfillPosts: 100 })).toMatchObject({ stoppedBecause: 'end', hasReachedHistoryStart: true });
+    // Cut short before that last page: not the whole history.
+    expect(await collectPosts(historyEnds, account, '', context, { backfillPosts: 4 })).toMatchObject({ stoppedBecause: 'backfill', hasReachedHistoryStart: false });
   });
 
   it('stops a first scan at the backfill depth without reading further pages', async () => {
@@ -153,5 +169,59 @@ describe('collectPosts', () => {
     };
     const result = await collectPosts(endless, account, '', context, { backfillPosts: 10_000, maxPages: 7 });
     expect(result).toMatchObject({ pages: 7, stoppedBecause: 'max-pages' });
+  });
+});
+
+describe('collectPosts where posts are expected', () => {
+  const cursorAt = (id: number) => ({ externalId: String(id), publishedAt: post(id, id).publishedAt });
+
+  it('refuses a newest page that lists nothing when the account had posts, instead of reporting nothing new', async () => {
+    const error = await collectPosts(feedAdapter([[]]), account, '', context, { backfillPosts: 100, expectPosts: true }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(EmptyFeedError);
+    expect((error as Error).message).toMatch(/newest page of https:\/\/blog\.example\/feed listed no posts.*changed its layout/u);
+    const rescan = await collectPosts(feedAdapter([[]]), account, '', context, { backfillPosts: 100, expectPosts: true, cursor: cursorAt(10) }).catch((caught: unknown) => caught);
+    expect(rescan).toBeInstanceOf(EmptyFeedError);
+  });
+
+  it('accepts an empty newest page when nothing was expected, when it is the start of the history, or when the adapter asked only for newer posts', async () => {
+    expect((await collectPosts(feedAdapter([[]]), account, '', context, { backfillPosts: 100 })).posts).toEqual([]);
+    const historyStart: PlatformAdapter = { ...feedAdapter([]), fetchPage: () => Promise.resolve({ posts: [], isHistoryEnd: true }) };
+    expect((await collectPosts(historyStart, account, '', context, { backfillPosts: 100, expectPosts: true })).stoppedBecause).toBe('end');
+    const notModified: PlatformAdapter = { ...feedAdapter([]), fetchPage: () => Promise.resolve({ posts: [], isUnchanged: true }) };
+    expect((await collectPosts(notModified, account, '', context, { backfillPosts: 100, expectPosts: true, cursor: cursorAt(10) })).posts).toEqual([]);
+    const sinceCursor: PlatformAdapter = { ...feedAdapter([[]]), readsNewerThanCursor: true };
+    const rescan = await collectPosts(sinceCursor, account, '', context, { backfillPosts: 100, expectPosts: true, cursor: cursorAt(10) });
+    expect(rescan).toMatchObject({ posts: [], cursor: { externalId: '10' } });
+    // Without a cursor the adapter asked for everything, so an empty answer is suspect again.
+    const full = await collectPosts(sinceCursor, account, '', context, { backfillPosts: 100, expectPosts: true }).catch((caught: unknown) => caught);
+    expect(full).toBeInstanceOf(EmptyFeedError);
+  });
+
+  it('refuses a newest page none of whose posts can be read when posts are expected', async () => {
+    const unreadable = [post(2, 2, { publishedAt: '' }), post(1, 1, { publishedAt: '' })];
+    const error = await collectPosts(feedAdapter([unreadable]), account, '', context, { backfillPosts: 100, expectPosts: true }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as Error).message).toMatch(/none of the 2 posts on the newest page/u);
+    expect((await collectPosts(feedAdapter([unreadable]), account, '', context, { backfillPosts: 100 })).skipped).toBe(2);
+  });
+
+  it('stops a rescan at its catch-up depth, moves the cursor to the newest post and reports the reading incomplete', async () => {
+    const result = await collectPosts(feedAdapter(pagesOfThree), account, '', context, { backfillPosts: 100, cursor: cursorAt(1), depth: 4 });
+    expect(result.posts.map((p) => p.externalId)).toEqual(['10', '9', '8', '7']);
+    expect(result).toMatchObject({ stoppedBecause: 'depth', isComplete: false, cursor: { externalId: '10' }, oldestCollectedAt: post(7, 7).publishedAt });
+    const within = await collectPosts(feedAdapter(pagesOfThree), account, '', context, { backfillPosts: 100, cursor: cursorAt(5), depth: 5 });
+    expect(within).toMatchObject({ stoppedBecause: 'cursor', isComplete: true, cursor: { externalId: '10' } });
+    expect(within.posts).toHaveLength(5);
+  });
+
+  it('applies no depth to a first scan, which the backfill depth bounds', async () => {
+    const result = await collectPosts(feedAdapter(pagesOfThree), account, '', context, { backfillPosts: 6, depth: 2 });
+    expect(result).toMatchObject({ stoppedBecause: 'backfill', isComplete: true });
+    expect(result.posts).toHaveLength(6);
+  });
+
+  it('passes on the profile the newest page shows', async () => {
+    const adapter: PlatformAdapter = { ...feedAdapter([]), fetchPage: () => Promise.resolve({ posts: [post(1, 1)], profile: { displayName: 'Acme', avatarUrl: 'https://blog.example/a.png' } }) };
+    expect((await collectPosts(adapter, account, '', context, { backfillPosts: 100 })).profile).toEqual({ displayName: 'Acme', avatarUrl: 'https://blog.example/a.png' });
   });
 });

@@ -1,5 +1,6 @@
-import { PermanentError } from '../core/errors.js';
-import type { AccountCursor, AccountRef, AdapterContext, CollectedPost, PlatformAdapter } from './platform-adapter.js';
+import type { ObservedProfile } from '../core/coverage.js';
+import { EmptyFeedError, PermanentError } from '../core/errors.js';
+import type { AccountCursor, AccountRef, AdapterContext, CollectedPost, FeedPage, PlatformAdapter } from './platform-adapter.js';
 
 export type { AccountCursor } from './platform-adapter.js';
 
@@ -12,6 +13,20 @@ export interface CollectOptions {
   limit?: number;
   /** Collect only posts published after this time. */
   since?: Date;
+  /**
+   * With a cursor: collect at most this many posts (the catch-up depth after an outage, and the
+   * most any rescan collects). Reaching it stops the reading (`depth`), moves the cursor to the
+   * newest post and leaves `isComplete` false: the posts between the cursor and the oldest
+   * collected are given up, and the caller records that span as uncovered.
+   */
+  depth?: number;
+  /**
+   * True when posts are expected (the account had posts before, or is a canary): a newest page
+   * that lists no post at all is then an EmptyFeedError, never "nothing new" — unless the page is
+   * the start of the account's history (it really has no posts) or the adapter reads only posts
+   * newer than the cursor (an empty answer is how it says nothing is new).
+   */
+  expectPosts?: boolean;
   /** Stop after this many pages whatever else says (a guard against feeds that never end); default 500. */
   maxPages?: number;
   /** Called after each page, for progress. */
@@ -19,7 +34,7 @@ export interface CollectOptions {
 }
 
 /** Why collection stopped. */
-export type StopReason = 'cursor' | 'since' | 'limit' | 'backfill' | 'end' | 'max-pages';
+export type StopReason = 'cursor' | 'since' | 'limit' | 'backfill' | 'depth' | 'end' | 'max-pages';
 
 export interface CollectResult {
   /** New posts, newest first, each once. */
@@ -28,8 +43,19 @@ export interface CollectResult {
   cursor: AccountCursor | undefined;
   pages: number;
   stoppedBecause: StopReason;
+  /**
+   * True when the reading paged to the start of the account's history (stopped at 'end' on a page
+   * the adapter marked `isHistoryEnd`); false when 'end' only means the listing ended.
+   */
+  hasReachedHistoryStart: boolean;
   /** Posts the adapter returned that were not usable (no id, bad time or URL), skipped with a log line. */
   skipped: number;
+  /** False when a rescan stopped at its `depth` before reaching the cursor: posts older than `oldestCollectedAt` were skipped. */
+  isComplete: boolean;
+  /** Publication time (ISO 8601) of the oldest post collected; undefined when none was. */
+  oldestCollectedAt?: string;
+  /** The account's profile as the newest page showed it, where the platform exposes one. */
+  profile?: ObservedProfile;
 }
 
 /**
@@ -45,7 +71,11 @@ export async function collectPosts(
   context: AdapterContext,
   options: CollectOptions,
 ): Promise<CollectResult> {
-  const maxPosts = options.limit ?? (options.cursor === undefined ? options.backfillPosts : Number.POSITIVE_INFINITY);
+  const depth = options.cursor === undefined ? undefined : options.depth;
+  const maxPosts = Math.min(
+    options.limit ?? (options.cursor === undefined ? options.backfillPosts : Number.POSITIVE_INFINITY),
+    depth ?? Number.POSITIVE_INFINITY,
+  );
   const maxPages = options.maxPages ?? 500;
   const sinceMs = options.since?.getTime();
   const cursorMs = options.cursor === undefined ? undefined : Date.parse(options.cursor.publishedAt);
@@ -55,31 +85,41 @@ export async function collectPosts(
   let skipped = 0;
   let pages = 0;
   let pageToken: string | undefined;
+  let profile: ObservedProfile | undefined;
 
   const isOld = (post: CollectedPost, publishedMs: number): boolean =>
     (options.cursor !== undefined && (post.externalId === options.cursor.externalId || publishedMs < (cursorMs ?? 0))) ||
     (sinceMs !== undefined && publishedMs <= sinceMs);
 
   const collectedAtMs = Date.now();
-  const finish = (stoppedBecause: StopReason): CollectResult => ({
+  const finish = (stoppedBecause: StopReason, hasReachedHistoryStart = false): CollectResult => ({
     posts,
     // A rescan cut short (limit, page cap) has not reached the old cursor: moving it would leave
-    // the posts in between uncollected for good.
+    // the posts in between uncollected for good. At the catch-up depth they are given up on
+    // purpose (and reported), so the next rescan starts from here instead of repeating this one.
     cursor:
       options.cursor !== undefined && (stoppedBecause === 'limit' || stoppedBecause === 'max-pages')
         ? options.cursor
         : newestCursor(posts, options.cursor, collectedAtMs),
     pages,
     stoppedBecause,
+    hasReachedHistoryStart,
     skipped,
+    isComplete: stoppedBecause !== 'depth',
+    ...oldestOf(posts),
+    ...(profile === undefined ? {} : { profile }),
   });
 
   for (;;) {
     context.signal.throwIfAborted();
     const page = await adapter.fetchPage({ account, baseUrl, pageToken, ...(options.cursor === undefined ? {} : { cursor: options.cursor }) }, context);
     pages += 1;
+    if (pages === 1) {
+      profile = page.profile;
+      if (page.posts.length === 0 && options.expectPosts === true) judgeEmptyNewestPage(adapter, account, page, options.cursor !== undefined);
+    }
     let oldestOnPageIsOld = false;
-    for (const post of page.posts) {
+    for (const [index, post] of page.posts.entries()) {
       const publishedMs = Date.parse(post.publishedAt);
       if (!isUsable(post, publishedMs)) {
         skipped += 1;
@@ -92,12 +132,21 @@ export async function collectPosts(
       posts.push(post);
       if (posts.length >= maxPosts) {
         options.onPage?.({ pages, posts: posts.length });
-        return finish(options.limit === undefined ? 'backfill' : 'limit');
+        const reason = stopReasonAtMax(options, depth, posts.length);
+        // At the depth, the rest of this page may already show the cursor: then nothing was given up.
+        const isCursorNext = reason === 'depth' && isNextUsableOld(page.posts.slice(index + 1), seen, isOld);
+        return finish(isCursorNext ? 'cursor' : reason);
       }
+    }
+    if (pages === 1 && options.expectPosts === true && page.posts.length > 0 && skipped === page.posts.length) {
+      throw new PermanentError(
+        `${adapter.platform}: none of the ${page.posts.length} posts on the newest page of ${account.handle} had a usable id, time or address; ` +
+          'the platform may have changed its layout. The account is reported as not covered until its posts can be read again.',
+      );
     }
     options.onPage?.({ pages, posts: posts.length });
     if (oldestOnPageIsOld) return finish(options.cursor !== undefined && cursorReached(page.posts, options.cursor, cursorMs) ? 'cursor' : 'since');
-    if (page.nextPage === undefined) return finish('end');
+    if (page.nextPage === undefined) return finish('end', page.isHistoryEnd === true);
     if (seenTokens.has(page.nextPage)) {
       throw new PermanentError(
         `${adapter.platform} returned the same next-page token twice for ${account.handle}: its paging loops; report this adapter bug`,
@@ -107,6 +156,43 @@ export async function collectPosts(
     seenTokens.add(page.nextPage);
     pageToken = page.nextPage;
   }
+}
+
+/** Why a reading that collected `count` posts stopped at its most: the smallest bound reached wins, depth first. */
+function stopReasonAtMax(options: CollectOptions, depth: number | undefined, count: number): StopReason {
+  if (depth !== undefined && count >= depth && (options.limit === undefined || depth <= options.limit)) return 'depth';
+  return options.limit === undefined ? 'backfill' : 'limit';
+}
+
+/**
+ * An empty newest page where posts were expected: fine when it is the start of the history (the
+ * account has no posts), when the server said nothing changed since the cursor (HTTP 304), or
+ * when the adapter asked only for posts newer than the cursor; else
+ * the page is not what the adapter knows (a redesign, an interstitial) and must not pass for "nothing new".
+ */
+function judgeEmptyNewestPage(adapter: PlatformAdapter, account: AccountRef, page: FeedPage, hasCursor: boolean): void {
+  if (page.nextPage !== undefined || page.isHistoryEnd === true || page.isUnchanged === true) return;
+  if (hasCursor && adapter.readsNewerThanCursor === true) return;
+  throw new EmptyFeedError(
+    `${adapter.platform}: the newest page of ${account.handle} listed no posts, although the account had posts before; ` +
+      'the platform may have changed its layout or shown a page the adapter does not know. The account is reported as not covered until a reading finds posts again.',
+  );
+}
+
+/** True when the first usable post not yet collected in `rest` is old (at or before the cursor). */
+function isNextUsableOld(rest: readonly CollectedPost[], seen: ReadonlySet<string>, isOld: (post: CollectedPost, publishedMs: number) => boolean): boolean {
+  for (const post of rest) {
+    const publishedMs = Date.parse(post.publishedAt);
+    if (!isUsable(post, publishedMs) || seen.has(post.externalId)) continue;
+    return isOld(post, publishedMs);
+  }
+  return false;
+}
+
+function oldestOf(posts: readonly CollectedPost[]): { oldestCollectedAt?: string } {
+  let oldestMs = Number.POSITIVE_INFINITY;
+  for (const post of posts) oldestMs = Math.min(oldestMs, Date.parse(post.publishedAt));
+  return Number.isFinite(oldestMs) ? { oldestCollectedAt: new Date(oldestMs).toISOString() } : {};
 }
 
 function cursorReached(pagePosts: readonly CollectedPost[], cursor: AccountCursor, cursorMs: number | undefined): boolean {

@@ -98,6 +98,7 @@ describe('createCrawler', () => {
     const error = await failureOf(crawlerWith({ maxRetryWaitMs: 60_000 }).collect({ platform: 'telegram', handle: 'acme' }));
     expect(error).toBeInstanceOf(TransientError);
     expect((error as TransientError).retryAfterMs).toBe(3_600_000);
+    expect((error as TransientError).kind).toBe('rate_limited');
     expect(server.requests).toHaveLength(1);
   });
 
@@ -114,6 +115,7 @@ describe('createCrawler', () => {
     const error = await failureOf(crawlerWith({ retries: 2 }).collect({ platform: 'telegram', handle: 'acme' }));
     expect(error).toBeInstanceOf(TransientError);
     expect((error as Error).message).toMatch(/telegram answered 500/u);
+    expect((error as TransientError).kind).toBe('server_error');
     expect(server.requests).toHaveLength(3);
   });
 
@@ -121,6 +123,7 @@ describe('createCrawler', () => {
     server.setFault('telegram', { kind: 'slow', delayMs: 1_500 });
     const error = await failureOf(crawlerWith({ retries: 0, requestTimeoutMs: 300 }).collect({ platform: 'telegram', handle: 'acme' }));
     expect(error).toBeInstanceOf(TransientError);
+    expect((error as TransientError).kind).toBe('timeout');
   });
 
   it('refuses a redirect to the cloud metadata address although the platform itself is allowed', async () => {

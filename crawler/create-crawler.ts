@@ -193,7 +193,7 @@ async function watchForRefusal<T>(page: Page, proxy: GuardedProxy, work: (page: 
   } catch (error) {
     if (refused !== undefined) throw refused;
     // puppeteer's message repeats the page's URL, query and all: keep it as the cause only.
-    if (error instanceof TimeoutError) throw new TransientError('a browser page took longer than CRAWL_NAVIGATION_TIMEOUT_MS; retry later', { cause: error });
+    if (error instanceof TimeoutError) throw new TransientError('a browser page took longer than CRAWL_NAVIGATION_TIMEOUT_MS; retry later', { cause: error, kind: 'timeout' });
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 import type { Page } from 'puppeteer-core';
+import type { ObservedProfile } from '../core/coverage.js';
 import type { Logger } from '../core/logger.js';
 
 /**
@@ -97,6 +98,22 @@ export interface CollectedPost {
 export interface FeedPage {
   posts: CollectedPost[];
   nextPage?: string;
+  /**
+   * True only on a last page (no `nextPage`) known to hold the account's oldest posts: paging
+   * reached the start of its history. Unset when the listing merely ends (a feed that lists only
+   * its newest posts, a page without a link to older ones), so older posts may exist unlisted.
+   */
+  isHistoryEnd?: boolean;
+  /**
+   * The account's profile as this page shows it (display name, avatar URL), where the platform
+   * exposes one; set on the newest page at least. Takeover signals compare it between scans.
+   */
+  profile?: ObservedProfile;
+  /**
+   * True when the server answered that nothing changed since the cursor (an HTTP 304 to a
+   * conditional request): an empty page that means "nothing new", not an empty feed.
+   */
+  isUnchanged?: boolean;
 }
 
 /** An HTTP answer whose body was read in full (within CRAWL_MAX_PAGE_BYTES) and decoded. */
@@ -176,5 +193,11 @@ export interface PlatformAdapter {
   readonly route: 'http' | 'browser';
   /** Public base URL, used unless the account or CRAWL_BASE_URLS names another. */
   readonly defaultBaseUrl: string;
+  /**
+   * True when the adapter asks the server only for posts newer than the request's cursor (an
+   * empty first page then means "nothing new"); else an empty newest page is judged as a feed
+   * that showed nothing where posts were expected.
+   */
+  readonly readsNewerThanCursor?: boolean;
   fetchPage(request: PageRequest, context: AdapterContext): Promise<FeedPage>;
 }

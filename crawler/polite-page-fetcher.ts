@@ -1,5 +1,5 @@
 import type { Config } from '../core/config.js';
-import { TransientError } from '../core/errors.js';
+import { type TransientKind, TransientError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { HostLimiter } from './host-limiter.js';
 import type { AddressGuard } from './net/address-guard.js';
@@ -12,6 +12,12 @@ import { serverWaitMs } from './server-wait-ms.js';
 const DEFAULT_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 // 501 (not implemented) and other 5xx that describe the request, not the moment, are not retried.
 const RETRIED_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+/** What a retried status says, for platform health: 429 is a rate limit, 408 a timeout, the rest server trouble. */
+function transientKindOf(status: number): TransientKind {
+  if (status === 429) return 'rate_limited';
+  return status === 408 ? 'timeout' : 'server_error';
+}
 
 /** What a page fetcher needs from the crawler. */
 export interface PageFetcherOptions {
@@ -63,7 +69,7 @@ export function createPageFetcher(options: PageFetcherOptions): PageFetcher {
             if (waitMs !== undefined && isSameHost) options.limiter.pauseUntil(key, Date.now() + Math.min(waitMs, settings.maxRetryWaitMs));
             throw new TransientError(
               `${options.platform} answered ${answer.status} for ${url.host}${url.pathname}${waitMs === undefined ? '' : `; it asked us to wait ${Math.ceil(waitMs / 1_000)} s`}`,
-              waitMs === undefined ? {} : { retryAfterMs: waitMs },
+              { kind: transientKindOf(answer.status), ...(waitMs === undefined ? {} : { retryAfterMs: waitMs }) },
             );
           }
           // The server's budget is spent: wait for its reset before the next request (this answer is good).

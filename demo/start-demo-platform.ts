@@ -62,6 +62,15 @@ export interface DemoPlatform {
 export interface DemoPlatformOptions {
   readonly host?: string;
   readonly port?: number;
+  /** The accounts it serves instead of the bundled demo's (tests serve posts of their own). */
+  readonly accounts?: readonly DemoAccountContent[];
+  /** Pictures by file name, used before demo/media/ (tests attach images they drew). */
+  readonly media?: ReadonlyMap<string, Buffer>;
+}
+
+/** The server's address and the accounts it serves. */
+interface DemoSite extends DemoServerAddress {
+  readonly accounts: readonly DemoAccountContent[];
 }
 
 const PAGE_DEFAULT = 20;
@@ -81,10 +90,11 @@ const NOT_FOUND_JSON: Answer = { status: 404, type: JSON_TYPE, body: '{"error":"
 const NOT_FOUND_TEXT: Answer = { status: 404, type: 'text/plain; charset=utf-8', body: 'Not found on the overshare demo platform (demo data). See / for what is here.\n' };
 
 /** Every picture the demo posts attach, read once so a missing file fails the start, not a scan. */
-async function readDemoMedia(): Promise<Map<string, Buffer>> {
-  const files = new Set(DEMO_ACCOUNTS.flatMap((account) => account.posts.flatMap((post) => post.images.map((image) => image.file))));
-  const media = new Map<string, Buffer>();
+async function readDemoMedia(accounts: readonly DemoAccountContent[], given: ReadonlyMap<string, Buffer>): Promise<Map<string, Buffer>> {
+  const files = new Set(accounts.flatMap((account) => account.posts.flatMap((post) => post.images.map((image) => image.file))));
+  const media = new Map<string, Buffer>(given);
   for (const file of files) {
+    if (media.has(file)) continue;
     try {
       media.set(file, await readFile(path.join(DEMO_MEDIA_FOLDER, file)));
     } catch (error) {
@@ -104,10 +114,11 @@ async function readDemoMedia(): Promise<Map<string, Buffer>> {
  */
 export async function startDemoPlatform(options: DemoPlatformOptions = {}): Promise<DemoPlatform> {
   const host = options.host ?? '127.0.0.1';
-  const media = await readDemoMedia();
+  const content = options.accounts ?? DEMO_ACCOUNTS;
+  const media = await readDemoMedia(content, options.media ?? new Map());
   let origin = '';
-  const accountIds = new Map(DEMO_ACCOUNTS.map((account, index) => [account.username, String(109_200_000_000_000_000n + BigInt(index + 1))]));
-  const address: DemoServerAddress = { get origin() { return origin; }, accountId: (username) => accountIds.get(username) ?? '0' };
+  const accountIds = new Map(content.map((account, index) => [account.username, String(109_200_000_000_000_000n + BigInt(index + 1))]));
+  const address: DemoSite = { get origin() { return origin; }, accountId: (username) => accountIds.get(username) ?? '0', accounts: content };
 
   const server = createServer((request, response) => {
     let result: Answer;
@@ -133,7 +144,7 @@ export async function startDemoPlatform(options: DemoPlatformOptions = {}): Prom
 
   return {
     origin,
-    accounts: DEMO_ACCOUNTS.map((account) => ({
+    accounts: content.map((account) => ({
       platform: 'mastodon',
       handle: `${account.username}@${DEMO_INSTANCE_DOMAIN}`,
       baseUrl: origin,
@@ -156,49 +167,50 @@ function respond(request: IncomingMessage, response: ServerResponse, result: Ans
   response.end(request.method === 'HEAD' ? undefined : result.body);
 }
 
-function answer(request: IncomingMessage, address: DemoServerAddress, media: ReadonlyMap<string, Buffer>): Answer {
+function answer(request: IncomingMessage, address: DemoSite, media: ReadonlyMap<string, Buffer>): Answer {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     return { status: 405, type: 'text/plain; charset=utf-8', body: 'The overshare demo platform is read-only: use GET.\n', headers: { allow: 'GET, HEAD' } };
   }
   const url = new URL(request.url ?? '/', address.origin);
   const pathname = url.pathname;
-  if (pathname === '/') return { status: 200, type: 'text/plain; charset=utf-8', body: rootText(address.origin) };
+  if (pathname === '/') return { status: 200, type: 'text/plain; charset=utf-8', body: rootText(address) };
   if (pathname.startsWith('/media/')) {
     const file = media.get(decodeURIComponent(pathname.slice('/media/'.length)));
     return file === undefined ? NOT_FOUND_TEXT : { status: 200, type: pathname.endsWith('.png') ? 'image/png' : 'image/jpeg', body: file };
   }
   if (pathname.startsWith('/api/')) return apiAnswer(pathname, url.searchParams, address);
   const profile = /^\/@([A-Za-z0-9_]+)(?:\/(\d+))?\/?$/u.exec(pathname);
-  const account = DEMO_ACCOUNTS.find((candidate) => candidate.username === profile?.[1]);
+  const account = address.accounts.find((candidate) => candidate.username === profile?.[1]);
   if (account === undefined) return NOT_FOUND_TEXT;
-  const items = account.posts.map((post) => shownPost(account, post, address.origin));
+  const items = account.posts.map((post) => shownPost(account, post, address));
   if (profile?.[2] === undefined) return { status: 200, type: 'text/html; charset=utf-8', body: renderProfilePage(account, items) };
   const item = items.find((candidate) => candidate.post.id === profile[2]);
   return item === undefined ? NOT_FOUND_TEXT : { status: 200, type: 'text/html; charset=utf-8', body: renderStatusPage(item) };
 }
 
-function apiAnswer(pathname: string, query: URLSearchParams, address: DemoServerAddress): Answer {
+function apiAnswer(pathname: string, query: URLSearchParams, address: DemoSite): Answer {
   if (pathname === '/api/v1/accounts/lookup') {
-    const account = accountByAcct(query.get('acct') ?? '', address.origin);
+    const account = accountByAcct(query.get('acct') ?? '', address);
     return account === undefined ? NOT_FOUND_JSON : json(demoAccountJson(account, address));
   }
   const byId = /^\/api\/v1\/accounts\/(\d+)(\/statuses)?$/u.exec(pathname);
   if (byId === null) return { status: 404, type: JSON_TYPE, body: '{"error":"Not Found"}' };
-  const account = DEMO_ACCOUNTS.find((candidate) => address.accountId(candidate.username) === byId[1]);
+  const account = address.accounts.find((candidate) => address.accountId(candidate.username) === byId[1]);
   if (account === undefined) return NOT_FOUND_JSON;
   return byId[2] === undefined ? json(demoAccountJson(account, address)) : statusesAnswer(account, query, address);
 }
 
 /** `user`, `@user`, `user@demo.invalid` or `user@<this server's host>`; any other domain is another server's account. */
-function accountByAcct(acct: string, origin: string): DemoAccountContent | undefined {
+function accountByAcct(acct: string, site: DemoSite): DemoAccountContent | undefined {
+  const origin = site.origin;
   const [username = '', domain, ...rest] = acct.trim().replace(/^@/u, '').split('@');
   if (rest.length > 0) return undefined;
   if (domain !== undefined && ![DEMO_INSTANCE_DOMAIN, new URL(origin).host].includes(domain.toLowerCase())) return undefined;
-  return DEMO_ACCOUNTS.find((account) => account.username.toLowerCase() === username.toLowerCase());
+  return site.accounts.find((account) => account.username.toLowerCase() === username.toLowerCase());
 }
 
 /** One page of an account's statuses, newest first, with Mastodon's `limit`, `max_id`, `since_id`, `min_id` and Link header. */
-function statusesAnswer(account: DemoAccountContent, query: URLSearchParams, address: DemoServerAddress): Answer {
+function statusesAnswer(account: DemoAccountContent, query: URLSearchParams, address: DemoSite): Answer {
   const requested = Number.parseInt(query.get('limit') ?? '', 10);
   const limit = Number.isNaN(requested) || requested < 1 ? PAGE_DEFAULT : Math.min(requested, PAGE_MAX);
   const bound = (name: string): bigint | undefined => {
@@ -218,22 +230,23 @@ function statusesAnswer(account: DemoAccountContent, query: URLSearchParams, add
   if (last !== undefined && page.length === limit) links.push(`<${base}&max_id=${last.id}>; rel="next"`);
   if (first !== undefined) links.push(`<${base}&min_id=${first.id}>; rel="prev"`);
   const statuses = page.map((post) => {
-    const boosted = boostedPost(post);
+    const boosted = boostedPost(post, address.accounts);
     return demoStatusJson(account, post, address, boosted);
   });
   return json(statuses, links.length === 0 ? {} : { link: links.join(', ') });
 }
 
-function boostedPost(post: DemoPost): { account: DemoAccountContent; post: DemoPost } | undefined {
+function boostedPost(post: DemoPost, accounts: readonly DemoAccountContent[]): { account: DemoAccountContent; post: DemoPost } | undefined {
   if (post.boostOf === undefined) return undefined;
   const { username, id } = post.boostOf;
-  const author = DEMO_ACCOUNTS.find((account) => account.username === username);
+  const author = accounts.find((account) => account.username === username);
   const original = author?.posts.find((candidate) => candidate.id === id);
   return author === undefined || original === undefined ? undefined : { account: author, post: original };
 }
 
-function shownPost(account: DemoAccountContent, post: DemoPost, origin: string): ShownPost {
-  const boosted = boostedPost(post);
+function shownPost(account: DemoAccountContent, post: DemoPost, site: DemoSite): ShownPost {
+  const origin = site.origin;
+  const boosted = boostedPost(post, site.accounts);
   return {
     account,
     post,
@@ -244,8 +257,9 @@ function shownPost(account: DemoAccountContent, post: DemoPost, origin: string):
   };
 }
 
-function rootText(origin: string): string {
-  const lines = DEMO_ACCOUNTS.map(
+function rootText(site: DemoSite): string {
+  const origin = site.origin;
+  const lines = site.accounts.map(
     (account) => `  ${origin}/@${account.username}  ${account.displayName} (${account.kind}, ${String(account.posts.length)} posts)`,
   );
   return [

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { CollectionOutcome } from '../core/coverage.js';
 import { parseSchedule } from '../core/schedule.js';
 import { migrateToLatest } from '../store/migrate-to-latest.js';
 import { openDatabase, type Database } from '../store/open-database.js';
 import { AccountsRepository } from '../store/repositories/accounts-repository.js';
+import { CoverageRepository } from '../store/repositories/coverage-repository.js';
 import { ScanRunsRepository } from '../store/repositories/scan-runs-repository.js';
 import type { Account } from '../store/schema.js';
 import { capturingLogger } from '../test/support/capturing-logger.js';
@@ -30,20 +32,24 @@ for (const target of storeTargets()) {
     // Each test starts with nothing due and no scan running.
     beforeEach(async () => {
       await database.db.updateTable('accounts').set({ is_active: false }).execute();
+      await database.db.deleteFrom('collection_attempts').execute();
       await database.db.updateTable('scan_runs').set({ status: 'completed' }).where('status', '=', 'running').execute();
     });
 
-    async function account(nextScanAt: Date | null, options: { schedule?: string; isActive?: boolean } = {}): Promise<Account> {
+    async function account(
+      nextScanAt: Date | null,
+      options: { schedule?: string; isActive?: boolean; platform?: 'mastodon' | 'telegram'; isCanary?: boolean } = {},
+    ): Promise<Account> {
       handles += 1;
       const created = await new AccountsRepository(database.db).create({
-        platform: 'mastodon',
+        platform: options.platform ?? 'mastodon',
         handle: `claim-${handles}`,
         kind: 'employee',
         ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
       });
       await database.db
         .updateTable('accounts')
-        .set({ next_scan_at: nextScanAt, is_active: options.isActive ?? true })
+        .set({ next_scan_at: nextScanAt, is_active: options.isActive ?? true, is_canary: options.isCanary ?? false })
         .where('id', '=', created.id)
         .execute();
       return created;
@@ -107,6 +113,65 @@ for (const target of storeTargets()) {
       const batches = [];
       for (let run = await claim(2); run !== undefined; run = await claim(2)) batches.push(await claimedIn(run.id));
       expect(batches).toEqual([[accounts[0]!.id, accounts[1]!.id].sort(), [accounts[2]!.id, accounts[3]!.id].sort(), [accounts[4]!.id]]);
+    });
+
+    it('claims at most platformLimit accounts of one platform a round, the longest overdue first, and the rest in later rounds', async () => {
+      const late = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000);
+      const mastodon = [];
+      for (let minutesLate = 30; minutesLate >= 1; minutesLate -= 1) mastodon.push(await account(late(minutesLate)));
+      const telegram = [await account(new Date(NOW.getTime() - 1_000), { platform: 'telegram' }), await account(null, { platform: 'telegram' })];
+      const round = new Map<string, number>();
+      const claimRound = () => claimDueAccounts(database.db, { now: NOW, limit: 500, defaultSchedule: DEFAULT_SCHEDULE, log, platformLimit: 25, claimedThisRound: round });
+
+      const first = await claimRound();
+      expect(await claimedIn(first!.id)).toEqual([...mastodon.slice(0, 25), ...telegram].map((created) => created.id).sort());
+      expect(Object.fromEntries(round)).toEqual({ mastodon: 25, telegram: 2 });
+      expect(await claimRound()).toBeUndefined();
+      for (const [index, waiting] of mastodon.slice(25).entries()) expect(await nextScanOf(waiting.id)).toEqual(late(5 - index));
+
+      const next = await claimDueAccounts(database.db, { now: NOW, limit: 500, defaultSchedule: DEFAULT_SCHEDULE, log, platformLimit: 25 });
+      expect(await claimedIn(next!.id)).toEqual(mastodon.slice(25).map((created) => created.id).sort());
+    });
+
+    /** Collections of a platform in the hour before NOW, oldest first. */
+    async function attempts(platform: string, outcomes: Array<[CollectionOutcome, { isCanary?: boolean }?]>): Promise<void> {
+      for (const [index, [outcome, options]] of outcomes.entries()) {
+        const attemptedAt = new Date(NOW.getTime() - HOUR_MS + index * 60_000);
+        await CoverageRepository.recordAttempt(database.db, { platform, accountId: null, isCanary: options?.isCanary ?? false, outcome, attemptedAt });
+      }
+    }
+
+    it('only probes a platform that is down: its due canaries, while its other due accounts keep waiting untouched', async () => {
+      await attempts('telegram', [['ok'], ['server_error'], ['server_error'], ['timeout'], ['server_error'], ['network']]);
+      const waiting = [];
+      for (let index = 0; index < 4; index += 1) waiting.push(await account(new Date(NOW.getTime() - HOUR_MS), { platform: 'telegram' }));
+      const canary = await account(new Date(NOW.getTime() - 60_000), { platform: 'telegram', isCanary: true });
+      const healthy = await account(new Date(NOW.getTime() - HOUR_MS));
+      const round = new Map<string, number>();
+      const claimRound = () => claimDueAccounts(database.db, { now: NOW, limit: 500, defaultSchedule: DEFAULT_SCHEDULE, log, claimedThisRound: round });
+
+      const run = await claimRound();
+      expect(await claimedIn(run!.id)).toEqual([canary.id, healthy.id].sort());
+      expect(await claimRound()).toBeUndefined();
+      for (const account of waiting) expect(await nextScanOf(account.id)).toEqual(new Date(NOW.getTime() - HOUR_MS));
+
+      // The canary read the platform fine, and so did two more: it is no longer down, and every due account is claimed.
+      await attempts('telegram', [['server_error'], ['server_error'], ['server_error'], ['server_error'], ['server_error'], ['ok', { isCanary: true }], ['ok'], ['ok']]);
+      const after = await claimDueAccounts(database.db, { now: NOW, limit: 500, defaultSchedule: DEFAULT_SCHEDULE, log });
+      expect(await claimedIn(after!.id)).toEqual(waiting.map((account) => account.id).sort());
+    });
+
+    it('probes a blocked platform without a due canary with one account a round', async () => {
+      // The newest canary reading met a login wall: blocked, whatever the other readings say.
+      await attempts('telegram', [['ok'], ['ok'], ['login_wall', { isCanary: true }], ['ok']]);
+      const due = [];
+      for (let minutesLate = 3; minutesLate >= 1; minutesLate -= 1) due.push(await account(new Date(NOW.getTime() - minutesLate * 60_000), { platform: 'telegram' }));
+      const round = new Map<string, number>();
+      const claimRound = () => claimDueAccounts(database.db, { now: NOW, limit: 500, defaultSchedule: DEFAULT_SCHEDULE, log, claimedThisRound: round });
+
+      expect(await claimedIn((await claimRound())!.id)).toEqual([due[0]!.id]);
+      expect(await claimRound()).toBeUndefined();
+      expect(await claimedIn((await claim())!.id)).toEqual([due[1]!.id]);
     });
 
     it('uses the default schedule for a stored schedule that is no longer valid, and logs a warning', async () => {

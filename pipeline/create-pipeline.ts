@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Config } from '../core/config.js';
+import { COVERAGE_DEFAULTS, type Config } from '../core/config.js';
 import { ConfigError, PermanentError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Policy } from '../core/policy-schema.js';
@@ -17,6 +17,8 @@ export interface PipelineOptions {
   db: Kysely<Schema>;
   settings: Config['pipeline'];
   retention: Policy['retention'];
+  /** Catch-up depth, retry backoff of failing accounts and the per-platform claim limit; COVERAGE_DEFAULTS when unset. */
+  coverage?: Config['coverage'];
   log: Logger;
 }
 
@@ -50,7 +52,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     queue,
     coordinator,
     async work(dependencies) {
-      const deps: PipelineDependencies = { ...dependencies, db, defaultSchedule: defaultScheduleOf(settings), log: log.child({ module: 'pipeline' }) };
+      const deps: PipelineDependencies = {
+        ...dependencies,
+        db,
+        defaultSchedule: defaultScheduleOf(settings),
+        coverage: dependencies.coverage ?? options.coverage ?? COVERAGE_DEFAULTS,
+        log: log.child({ module: 'pipeline' }),
+      };
       queue.work((job, attempt) => runStageJob(job, attempt, retryPolicy, deps), {
         collect: settings.collectConcurrency,
         extract: settings.extractConcurrency,
@@ -66,6 +74,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         defaultSchedule: defaultScheduleOf(settings),
         retention: options.retention,
         tickMs: settings.schedulerTickMs,
+        platformClaimLimit: (options.coverage ?? COVERAGE_DEFAULTS).platformClaimLimit,
         log: log.child({ module: 'scheduler' }),
       });
       return scheduler;

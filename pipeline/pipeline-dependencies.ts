@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { Schedule } from '../core/schedule.js';
 import type { Crawler } from '../crawler/create-crawler.js';
@@ -15,5 +16,7 @@ export interface PipelineDependencies {
   ruleSet: RuleSet;
   /** The schedule of accounts without their own: a collected account's next scan is set by it. */
   defaultSchedule: Schedule;
+  /** Catch-up depth and the backoff of failing accounts (COVERAGE_DEFAULTS when unset). */
+  coverage?: Config['coverage'];
   log: Logger;
 }

@@ -203,7 +203,7 @@ for (const target of storeTargets()) {
     it('changes nothing and audits nothing when nothing has expired', async () => {
       const young = await analyzedPost(['young']);
       const counts = await purgeExpired(database.db, RETENTION, new Date(), log);
-      expect(counts).toEqual({ findings: 0, postsEmptied: 0, posts: 0, auditEntries: 0, events: 0, expiredAuthRows: 0 });
+      expect(counts).toEqual({ findings: 0, postsEmptied: 0, posts: 0, auditEntries: 0, events: 0, expiredAuthRows: 0, attempts: 0, gaps: 0 });
       expect(await findingIds()).toEqual([young.findings[0]!.id]);
       expect(await database.db.selectFrom('audit_log').selectAll().execute()).toEqual([]);
     });
@@ -220,6 +220,35 @@ for (const target of storeTargets()) {
 
       await purgeExpired(database.db, RETENTION, new Date(), log);
       expect(await postRow(stored!.postId)).toBeUndefined();
+    });
+
+    it('deletes collection attempts older than 30 days and coverage gaps closed more than 400 days ago, never an open gap', async () => {
+      for (const days of [31, 29]) {
+        await database.db.insertInto('collection_attempts').values({ platform: 'mastodon', account_id: account.id, outcome: 'timeout', attempted_at: daysAgo(days) }).execute();
+      }
+      const gap = (startedDays: number, endedDays: number | null) => ({
+        account_id: account.id,
+        platform: 'mastodon',
+        started_at: daysAgo(startedDays),
+        detected_at: daysAgo(startedDays),
+        last_failed_at: daysAgo(startedDays),
+        ended_at: endedDays === null ? null : daysAgo(endedDays),
+        reason: 'server_error' as const,
+        last_error: 'HTTP 503',
+      });
+      await database.db.insertInto('coverage_gaps').values([gap(500, 401), gap(500, 399)]).execute();
+      const open = await database.db.insertInto('coverage_gaps').values(gap(600, null)).returning('id').executeTakeFirstOrThrow();
+
+      const counts = await purgeExpired(database.db, RETENTION, new Date(), log);
+      expect(counts).toMatchObject({ attempts: 1, gaps: 1 });
+      const attempts = await database.db.selectFrom('collection_attempts').select('attempted_at').execute();
+      expect(attempts.map((row) => Math.round((Date.now() - row.attempted_at.getTime()) / DAY_MS))).toEqual([29]);
+      const gaps = await database.db.selectFrom('coverage_gaps').select(['id', 'ended_at']).execute();
+      expect(gaps).toHaveLength(2);
+      expect(gaps.map((row) => row.id)).toContain(open.id);
+      expect(gaps.find((row) => row.id !== open.id)?.ended_at?.getTime()).toBeGreaterThan(daysAgo(400).getTime());
+      await database.db.deleteFrom('collection_attempts').execute();
+      await database.db.deleteFrom('coverage_gaps').execute();
     });
 
     it('deletes outbox events past eventsDays only up to what every SIEM sink has taken', async () => {

@@ -17,7 +17,16 @@ export interface PurgeCounts {
   events: number;
   /** Login failures, sessions and idempotency keys past their use. */
   expiredAuthRows: number;
+  /** Collection attempts older than ATTEMPTS_DAYS (platform health reads the last hours only). */
+  attempts: number;
+  /** Coverage gaps closed more than CLOSED_GAPS_DAYS ago. */
+  gaps: number;
 }
+
+/** Collection attempts are kept this long: enough to look back on an outage, and health reads hours. */
+export const ATTEMPTS_DAYS = 30;
+/** Closed coverage gaps are kept this long: a year's coverage report, and then some. */
+export const CLOSED_GAPS_DAYS = 400;
 
 const DAY_MS = 86_400_000;
 const BATCH = 500;
@@ -31,14 +40,17 @@ const BATCH = 500;
  * `cleanPostsDays`; audit entries older than `auditLogDays` go too, and the run itself is audited.
  * Outbox events older than `eventsDays` go once every SIEM sink (enabled or not: a disabled sink
  * resumes where it stopped) has taken them; a sink holding events back past that is logged.
- * Expired sessions, old login failures and idempotency keys older than a day are dropped too.
+ * Expired sessions, old login failures and idempotency keys older than a day are dropped too, as
+ * are collection attempts older than ATTEMPTS_DAYS and coverage gaps closed more than
+ * CLOSED_GAPS_DAYS ago (open gaps stay, however old). Attempts expire every hour, so they alone
+ * do not make a run worth an audit entry.
  */
 export async function purgeExpired(db: Kysely<Schema>, retention: Policy['retention'], now: Date, log: Logger): Promise<PurgeCounts> {
   const openBefore = new Date(now.getTime() - retention.findingsDays * DAY_MS);
   const resolvedBefore = new Date(now.getTime() - retention.resolvedFindingsDays * DAY_MS);
   const cleanBefore = new Date(now.getTime() - retention.cleanPostsDays * DAY_MS);
   const auditBefore = new Date(now.getTime() - retention.auditLogDays * DAY_MS);
-  const counts: PurgeCounts = { findings: 0, postsEmptied: 0, posts: 0, auditEntries: 0, events: 0, expiredAuthRows: 0 };
+  const counts: PurgeCounts = { findings: 0, postsEmptied: 0, posts: 0, auditEntries: 0, events: 0, expiredAuthRows: 0, attempts: 0, gaps: 0 };
   const eventsBefore = new Date(now.getTime() - retention.eventsDays * DAY_MS);
 
   for (;;) {
@@ -109,8 +121,12 @@ export async function purgeExpired(db: Kysely<Schema>, retention: Policy['retent
 
   counts.events = await purgeDeliveredEvents(db, eventsBefore, log);
   counts.expiredAuthRows = await purgeExpiredAuthRows(db, now);
+  const attempts = await db.deleteFrom('collection_attempts').where('attempted_at', '<', new Date(now.getTime() - ATTEMPTS_DAYS * DAY_MS)).executeTakeFirst();
+  counts.attempts = Number(attempts.numDeletedRows);
+  const gaps = await db.deleteFrom('coverage_gaps').where('ended_at', '<', new Date(now.getTime() - CLOSED_GAPS_DAYS * DAY_MS)).executeTakeFirst();
+  counts.gaps = Number(gaps.numDeletedRows);
 
-  if (counts.findings + counts.posts + counts.postsEmptied + counts.auditEntries + counts.events > 0) {
+  if (counts.findings + counts.posts + counts.postsEmptied + counts.auditEntries + counts.events + counts.gaps > 0) {
     await new AuditLogRepository(db).append({
       actorType: 'system',
       action: 'retention.purge',

@@ -4,20 +4,21 @@ import { FailedJobsRepository } from '../store/repositories/failed-jobs-reposito
 import { PipelineWorkRepository } from '../store/repositories/pipeline-work-repository.js';
 import type { FailedJobKind } from '../store/schema.js';
 import { analyzeJob, type StageJob } from './job-payloads.js';
-import type { PipelineDependencies } from './pipeline-dependencies.js';
-import { recordCollectionFailure } from './processors/collect-account-processor.js';
+import { recordCollectionFailure, type CollectDependencies } from './processors/collect-account-processor.js';
 
 /**
  * Records a job that failed for good, where `overshare jobs failed` lists it, and marks its work
- * as done-with-an-error so the scan can finish: the account as failing, the image as unreadable
- * (its post is then analyzed without it: that job is returned), the post as not analyzable.
+ * as done-with-an-error so the scan can finish: the account as failing (its coverage gap opened
+ * or extended, its next reading backed off: see recordCollectionFailure; each failed try already
+ * recorded its collection attempt), the image as unreadable (its post is then analyzed without it:
+ * that job is returned), the post as not analyzable.
  */
 export async function recordJobFailure(
   job: StageJob,
   error: Error,
   kind: FailedJobKind,
   attempts: number,
-  deps: PipelineDependencies,
+  deps: CollectDependencies,
 ): Promise<StageJob[]> {
   await new FailedJobsRepository(deps.db).record({
     stage: job.stage,

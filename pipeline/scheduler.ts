@@ -20,6 +20,8 @@ export interface SchedulerOptions {
   log: Logger;
   /** Accounts claimed per scheduled scan at most (the rest are claimed on the next tick). */
   claimLimit?: number;
+  /** Accounts of one platform claimed per round at most (SCHEDULER_PLATFORM_CLAIM_LIMIT; default 25): the rest wait for later rounds. */
+  platformClaimLimit?: number;
   /** How often unfinished work is queued again even when the queue is busy; default 10 ticks. */
   recoveryEveryMs?: number;
   /** How often the retention job runs; default hourly. */
@@ -33,7 +35,9 @@ export interface Scheduler {
 }
 
 /**
- * Every `tickMs`: starts scheduled scans of due accounts, closes scans whose work is done, refills
+ * Every `tickMs`: starts scheduled scans of due accounts (at most `platformClaimLimit` of a
+ * platform a round, and only probes of a platform that is down or blocked: see
+ * claimDueAccounts), closes scans whose work is done, refills
  * the queue from the database when it has sat idle for a whole tick while scans still wait,
  * reopens findings whose accepted risk has lapsed (one indexed query when none has), and (hourly)
  * enforces retention. Runs in every `serve` and `worker`: claims use SKIP LOCKED and the other
@@ -52,8 +56,17 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   let current: Promise<void> = Promise.resolve();
 
   const round = async (): Promise<void> => {
+    // The per-platform caps and probes hold across every scan this round starts.
+    const claimedThisRound = new Map<string, number>();
     for (;;) {
-      const run = await claimDueAccounts(db, { now: new Date(), limit: options.claimLimit ?? 500, defaultSchedule: options.defaultSchedule, log });
+      const run = await claimDueAccounts(db, {
+        now: new Date(),
+        limit: options.claimLimit ?? 500,
+        defaultSchedule: options.defaultSchedule,
+        log,
+        ...(options.platformClaimLimit === undefined ? {} : { platformLimit: options.platformClaimLimit }),
+        claimedThisRound,
+      });
       if (run === undefined) break;
       const accounts = await coordinator.accountsOf(run.id);
       await queue.enqueue(accounts.map((accountId) => collectJob(run.id, accountId)));

@@ -252,3 +252,42 @@ describe('OCR evidence', () => {
     expect(analysis.findings.map((finding) => finding.evidence.source).sort()).toEqual(['ocr', 'text']);
   });
 });
+
+describe('rules for some kinds of account', () => {
+  const pack = `pack: takeover
+description: Test pack.
+rules:
+  - id: takeover-giveaway
+    title: Giveaway
+    category: takeover
+    severity: high
+    languages: [any]
+    accountKinds: [corporate]
+    phrases: [btc giveaway]
+    examples: {leak: [BTC giveaway], clean: [hello]}
+  - id: marking-confidential
+    title: Confidentiality marking
+    category: marking
+    severity: high
+    languages: [any]
+    phrases: [confidential]
+    examples: {leak: [CONFIDENTIAL], clean: [hello]}
+`;
+  const ruleSet = compileRuleSet({ packs: [{ source: 'takeover.yaml', text: pack }], policy: policySchema.parse({ version: 1, organisation: { name: 'Acme' } }) });
+  const text = 'BTC giveaway! CONFIDENTIAL';
+  const ids = (kind?: 'corporate' | 'employee') => analyzePost(ruleSet, { text }, kind === undefined ? {} : { accountKind: kind }).findings.map((finding) => finding.ruleId).sort();
+
+  it('run on the posts of their kind of account', () => {
+    expect(ids('corporate')).toEqual(['marking-confidential', 'takeover-giveaway']);
+  });
+
+  it('are skipped on the posts of other kinds, while every other rule runs', () => {
+    const analysis = analyzePost(ruleSet, { text }, { accountKind: 'employee' });
+    expect(analysis.findings.map((finding) => finding.ruleId)).toEqual(['marking-confidential']);
+    expect(analysis.matchedRules).not.toContain('takeover-giveaway');
+  });
+
+  it('run on a text analyzed without an account', () => {
+    expect(ids()).toEqual(['marking-confidential', 'takeover-giveaway']);
+  });
+});

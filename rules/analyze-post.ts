@@ -1,3 +1,4 @@
+import type { AccountKind } from '../core/policy-schema.js';
 import { allowlistReason } from './apply-allowlists.js';
 import { buildSegments, locateEvidence, type PostInput, type Segment } from './build-segments.js';
 import type { CompiledRule, RuleSet } from './compile-rule-set.js';
@@ -30,16 +31,27 @@ export interface PostAnalysis {
 /** Findings scoring below this are noise: they are held back (listed in `suppressed`), not reported. */
 export const REPORTING_FLOOR = 20;
 
+/** What else the analysis knows about the post. */
+export interface AnalyzeOptions {
+  /**
+   * The kind of account that posted it: rules limited to other kinds (`accountKinds`: takeover
+   * scams run on corporate accounts only) are skipped. Unset (a text analyzed on its own), every rule runs.
+   */
+  readonly accountKind?: AccountKind;
+}
+
 /**
  * Runs the rule set over a post's text and its images' OCR text and metadata. Pure and
  * synchronous: no I/O, safe to call from any worker. Findings carry their score breakdown and
  * explanation; the policy's allowlists and the documented example secrets are applied.
  */
-export function analyzePost(ruleSet: RuleSet, post: PostInput): PostAnalysis {
+export function analyzePost(ruleSet: RuleSet, post: PostInput, options: AnalyzeOptions = {}): PostAnalysis {
+  const { accountKind } = options;
   const segments: SegmentResult[] = buildSegments(post).map((segment) => {
     const text = normalizeText(segment.text, ruleSet.vocabulary);
     const { matches, context } = matchSegment(ruleSet, text);
-    return { segment, matches, context, text };
+    // Rules for other kinds of account are few (the takeover pack): dropping their matches is cheaper than a rule set per kind.
+    return { segment, matches: matches.filter((match) => appliesTo(match.rule, accountKind)), context, text };
   });
   const matchedRules = new Set<string>();
   const suppressed: SuppressedFinding[] = [];
@@ -47,7 +59,7 @@ export function analyzePost(ruleSet: RuleSet, post: PostInput): PostAnalysis {
 
   for (const result of segments) {
     for (const composite of matchComposites(ruleSet.composites, result.segment, result.matches)) {
-      result.matches.push(composite.match);
+      if (appliesTo(composite.match.rule, accountKind)) result.matches.push(composite.match);
     }
   }
   const boosts = boostersFound(ruleSet, segments);
@@ -136,6 +148,11 @@ export function analyzePost(ruleSet: RuleSet, post: PostInput): PostAnalysis {
     suppressed,
     matchedRules: [...matchedRules].sort(),
   };
+}
+
+/** Whether the rule runs on posts of this kind of account (every rule does when the kind is unknown). */
+function appliesTo(rule: CompiledRule, accountKind: AccountKind | undefined): boolean {
+  return accountKind === undefined || (rule.definition.accountKinds?.includes(accountKind) ?? true);
 }
 
 /** A composite's closeness: up to 10 points, 0 at the limit of its `within`. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CATEGORIES, LANGUAGES, SEVERITIES, regexSource } from '../core/policy-schema.js';
+import { ACCOUNT_KINDS, CATEGORIES, LANGUAGES, SEVERITIES, regexSource } from '../core/policy-schema.js';
 import { VALIDATOR_NAMES } from './validators/validator-registry.js';
 
 const text = z.string().trim().min(1, { error: 'must not be empty' });
@@ -41,6 +41,12 @@ export const ruleSchema = z.strictObject({
   score: z.number().int().min(0).max(100).optional(),
   /** Languages the rule is written for; `any` for language-neutral rules (keys, numbers). */
   languages: z.array(z.enum([...LANGUAGES, 'any'])).min(1, { error: 'must list at least one language or "any"' }),
+  /**
+   * The kinds of account whose posts the rule runs on (`corporate` for takeover scams: an
+   * employee's post about a giveaway is no hijack); unset, every kind's. A text analyzed without
+   * an account (`overshare analyze`, `rules test`) is checked by every rule.
+   */
+  accountKinds: z.array(z.enum(ACCOUNT_KINDS)).min(1, { error: 'must list at least one account kind, or be left out for every kind' }).optional(),
   /**
    * Cheap prefilter: the patterns run only on texts that contain one of these (after
    * normalisation). An empty list means the patterns run on every text.

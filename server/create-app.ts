@@ -7,6 +7,7 @@ import { mountRoutes } from './api/mount-routes.js';
 import { openApiDocument } from './api/openapi-document.js';
 import { healthRoutes } from './health-routes.js';
 import { errorHandler, notFoundHandler } from './problem-details.js';
+import { reviewUiRouter } from './review-ui-router.js';
 
 export interface AppOptions {
   database: Database;
@@ -19,9 +20,11 @@ export interface AppOptions {
   before?: readonly express.RequestHandler[];
   /** Routers mounted at the root after health (e.g. `/metrics`). */
   extraRouters?: readonly express.Router[];
+  /** The review UI's built files (dist/ui), served at `/` beside the API. Left out, there is no UI. */
+  ui?: { directory?: string };
 }
 
-/** The Express application: health endpoints, the REST API under `/api/v1` and its OpenAPI document. */
+/** The Express application: health endpoints, the REST API under `/api/v1`, its OpenAPI document and the review UI. */
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -48,6 +51,7 @@ export function createApp(options: AppOptions): Express {
     app.use('/api', express.json({ limit: '1mb' }));
     app.use('/api/v1', mountRoutes(routes, services));
   }
+  if (options.ui) app.use(reviewUiRouter(options.ui.directory));
   app.use(notFoundHandler);
   app.use(errorHandler(options.log));
   return app;

@@ -80,6 +80,16 @@ for (const target of storeTargets()) {
       // Three findings made three outbox events: one sink has taken the first, one all of them.
       await db.insertInto('sinks').values({ name: 'siem-behind', kind: 'webhook', format: 'native', target: 'https://siem.example/hook', cursor_seq: 1, secret_encrypted: null, disabled_reason: null, first_failure_at: null, last_error: null, last_delivered_at: null }).execute();
       const maxSeq = (await db.selectFrom('finding_events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirstOrThrow()).seq;
+      // The account met a login wall three times in a row, two hours after its last good reading.
+      const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+      await db
+        .insertInto('collection_attempts')
+        .values([1, 2, 3].map((minutes) => ({ platform: account.platform, account_id: account.id, outcome: 'login_wall' as const, error: 'a login form', attempted_at: new Date(Date.now() - minutes * 60_000) })))
+        .execute();
+      await db
+        .insertInto('coverage_gaps')
+        .values({ account_id: account.id, platform: account.platform, started_at: twoHoursAgo, detected_at: twoHoursAgo, last_failed_at: twoHoursAgo, reason: 'login_wall', last_error: 'a login form' })
+        .execute();
       await db.insertInto('sinks').values({ name: 'siem-current', kind: 'syslog', format: 'cef', target: 'siem.example:6514', cursor_seq: maxSeq, secret_encrypted: null, disabled_reason: null, first_failure_at: null, last_error: null, last_delivered_at: null }).execute();
     });
 
@@ -111,6 +121,15 @@ for (const target of storeTargets()) {
       expect(found.get('overshare_sink_oldest_undelivered_age_seconds{sink="siem-behind"}')).toBeGreaterThanOrEqual(0);
       expect(found.get('overshare_sink_oldest_undelivered_age_seconds{sink="siem-current"}')).toBe(0);
       expect(found.has('process_resident_memory_bytes')).toBe(true);
+    });
+
+    it("reports each platform's health state, its accounts not covered and the oldest gap's age", async () => {
+      const found = samples(await (await fetch(`${server.url}/metrics`)).text());
+      const platform = (await database.db.selectFrom('accounts').select('platform').executeTakeFirstOrThrow()).platform;
+      expect(found.get(`overshare_platform_state{platform="${platform}",state="blocked"}`)).toBe(1);
+      expect(found.get(`overshare_platform_state{platform="${platform}",state="ok"}`)).toBe(0);
+      expect(found.get(`overshare_accounts_uncovered{platform="${platform}"}`)).toBe(1);
+      expect(found.get('overshare_coverage_oldest_gap_seconds')).toBeGreaterThanOrEqual(7_200);
     });
 
     it('counts requests by route pattern and status, with no raw path, query or personal data in any label', async () => {

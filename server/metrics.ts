@@ -2,8 +2,11 @@ import { Router } from 'express';
 import { sql, type Kysely } from 'kysely';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Logger } from '../core/logger.js';
+import { PLATFORM_STATES } from '../core/coverage.js';
 import { SEVERITIES } from '../core/policy-schema.js';
 import type { Pipeline } from '../pipeline/create-pipeline.js';
+import { HEALTH_WINDOW_MS, judgePlatformHealth } from '../pipeline/platform-health.js';
+import { CoverageQuery } from '../store/repositories/coverage-query.js';
 import type { Schema } from '../store/schema.js';
 
 /** What `createMetrics` needs: the database it counts, and the pipeline whose queue it reads (when this process has one). */
@@ -34,9 +37,10 @@ const DURATION_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
 /**
  * Builds the metrics: gauges read on each scrape with a few aggregate queries (scans by status,
  * posts, images by status, findings by state and severity, the work left per stage, queued jobs,
- * each sink's lag in events and the age of its oldest undelivered event), HTTP requests by method,
+ * each sink's lag in events and the age of its oldest undelivered event, each platform's health
+ * state and its accounts not covered, the age of the oldest gap), HTTP requests by method,
  * route pattern and status, and Node's process metrics. Labels carry no personal data: statuses,
- * route patterns and sink names only.
+ * platforms, route patterns and sink names only.
  */
 export function createMetrics(options: MetricsOptions): Metrics {
   const { db, pipeline, log } = options;
@@ -54,6 +58,9 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const queueJobs = gauge('overshare_queue_jobs', 'Jobs in the work queue by state (all stages).', ['state']);
   const sinkLag = gauge('overshare_sink_lag_events', 'Outbox events a sink has not taken yet (newest seq minus its cursor).', ['sink']);
   const sinkAge = gauge('overshare_sink_oldest_undelivered_age_seconds', 'Age of the oldest outbox event a sink has not taken yet; 0 when it is up to date.', ['sink']);
+  const platformState = gauge('overshare_platform_state', "Each platform's health over the last 6 hours: 1 for its current state, 0 for the others.", ['platform', 'state']);
+  const uncovered = gauge('overshare_accounts_uncovered', 'Active accounts (canaries left out) with an open coverage gap, by platform: findings from them may be missing.', ['platform']);
+  const oldestGap = gauge('overshare_coverage_oldest_gap_seconds', 'How long the longest-uncovered active account has not been covered; 0 when every account is covered.');
   const requests = new Counter({
     name: 'overshare_http_requests_total',
     help: 'HTTP requests answered, by method, route pattern and status.',
@@ -87,6 +94,16 @@ export function createMetrics(options: MetricsOptions): Metrics {
       sinkLag.set({ sink: sink.name }, sink.lag);
       sinkAge.set({ sink: sink.name }, sink.ageS);
     }
+    const now = new Date();
+    const coverage = await new CoverageQuery(db).snapshot(new Date(now.getTime() - HEALTH_WINDOW_MS));
+    platformState.reset();
+    uncovered.reset();
+    for (const platform of coverage.platforms) {
+      const { state } = judgePlatformHealth(platform.platform, platform.attempts, platform.lastSuccessAt);
+      for (const each of PLATFORM_STATES) platformState.set({ platform: platform.platform, state: each }, each === state ? 1 : 0);
+      uncovered.set({ platform: platform.platform }, platform.accountsUncovered);
+    }
+    oldestGap.set(coverage.oldestOpenGapStartedAt === null ? 0 : Math.max(0, (now.getTime() - coverage.oldestOpenGapStartedAt.getTime()) / 1000));
     databaseUp.set(1);
   };
 

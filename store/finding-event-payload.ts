@@ -1,16 +1,10 @@
 import { maskText } from '../core/mask-text.js';
-import type { AccountKind, Evidence, Finding, FindingEventType, FindingState, Resolution } from './schema.js';
+import type { CoverageEventPayload } from './coverage-event-payload.js';
+import type { EventAccount } from './event-account.js';
+import type { CoverageEventType, Evidence, Finding, FindingEventType, FindingState, Resolution } from './schema.js';
 import type { Category, Severity } from '../core/policy-schema.js';
 
-/** The account a finding belongs to, as events carry it (no owner name or e-mail: SIEMs get ids). */
-export interface EventAccount {
-  id: string;
-  platform: string;
-  handle: string;
-  kind: AccountKind;
-  ownerEmployeeId: string | null;
-  ownerDepartment: string | null;
-}
+export type { EventAccount } from './event-account.js';
 
 /**
  * One finding version as the outbox stores it and every SIEM format is made from: self-contained
@@ -48,8 +42,8 @@ export interface FindingEventPayload {
  */
 export type PurgeReason = 'retention' | 'erasure' | 'account_removed';
 
-/** An outbox row with its payload, as the feed and the sinks read it. */
-export interface OutboxEvent {
+/** An outbox row about a finding, with its payload, as the feed and the sinks read it. */
+export interface FindingOutboxEvent {
   seq: number;
   id: string;
   findingId: string;
@@ -58,6 +52,20 @@ export interface OutboxEvent {
   occurredAt: Date;
   payload: FindingEventPayload;
 }
+
+/** An outbox row about coverage (`findingId` holds the gap's id; version 1 opens it, 2 closes it). */
+export interface CoverageOutboxEvent {
+  seq: number;
+  id: string;
+  findingId: string;
+  findingVersion: number;
+  type: CoverageEventType;
+  occurredAt: Date;
+  payload: CoverageEventPayload;
+}
+
+/** Any outbox row, as the feed and the sinks read it: branch on `type`. */
+export type OutboxEvent = FindingOutboxEvent | CoverageOutboxEvent;
 
 /** What the payload needs beyond the finding row itself. */
 export interface EventContext {

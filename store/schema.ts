@@ -1,28 +1,29 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ObservedProfile } from '../core/coverage.js';
 import type { Category, Severity } from '../core/policy-schema.js';
+import type { CreatedAt, Json, Timestamp, UpdatedAt } from './column-types.js';
+import type { AccountLinkDomainsTable, CollectionAttemptsTable, CoverageGapsTable } from './coverage-schema.js';
+import type { SinkDeliveriesTable, SinksTable } from './sinks-schema.js';
+
+export type { AccountLinkDomainsTable, CollectionAttemptsTable, CoverageGapsTable } from './coverage-schema.js';
+export type { SinkDeliveriesTable, SinkFormat, SinkKind, SinksTable } from './sinks-schema.js';
 
 /**
  * The database as Kysely sees it: one interface per table, matching store/migrations.
  * `Generated` columns have defaults; timestamps are read as Date and written as Date or ISO text.
+ * The coverage and SIEM sink tables are in coverage-schema.ts and sinks-schema.ts.
  */
 
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
-type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
-type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
-type Json<T> = ColumnType<T, string, string>;
 
 export type AccountKind = 'corporate' | 'employee';
 export type AccountStatus = 'pending' | 'ok' | 'blocked' | 'failing';
 export type Role = 'admin' | 'reviewer' | 'auditor' | 'siem';
 export type FindingState = 'new' | 'in_review' | 'resolved' | 'reopened';
-export type Resolution =
-  | 'confirmed_leak'
-  | 'false_positive'
-  | 'authorized'
-  | 'accepted_risk'
-  | 'duplicate'
-  | 'out_of_scope';
+export type Resolution = 'confirmed_leak' | 'false_positive' | 'authorized' | 'accepted_risk' | 'duplicate' | 'out_of_scope';
 export type FindingEventType = 'finding.created' | 'finding.updated' | 'finding.purged';
+/** Outbox events about coverage, keyed by the gap's id (in `finding_id`): version 1 opens the gap, version 2 closes it. */
+export type CoverageEventType = 'coverage.gap' | 'coverage.restored';
+export type OutboxEventType = FindingEventType | CoverageEventType;
 export type ScanTrigger = 'schedule' | 'manual' | 'api';
 export type ScanStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 
@@ -58,6 +59,14 @@ export interface AccountsTable {
   last_scanned_at: Timestamp | null;
   next_scan_at: Timestamp | null;
   settings: ColumnType<Record<string, unknown>, string | undefined, string>;
+  /** A known public account that always has posts, read to watch its platform: its posts are not stored or analyzed. */
+  is_canary: Generated<boolean>;
+  /** When a collection of the account last succeeded: it is covered up to then. */
+  last_success_at: Timestamp | null;
+  /** Collections failed in a row since the last success (0 when the last one succeeded). */
+  consecutive_failures: Generated<number>;
+  /** The profile the platform last showed (display name, avatar), where it exposes one. */
+  profile: Json<ObservedProfile> | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -83,6 +92,9 @@ export interface PostsTable {
   /** Why analysis failed for good (the post is then no longer waiting). */
   analysis_error: string | null;
   analysis_failed_at: Timestamp | null;
+  /** When a collection (its start) last returned the post; `gone_at` when a complete re-reading of its account no longer found it, null while present. */
+  last_seen_at: UpdatedAt;
+  gone_at: Timestamp | null;
 }
 
 export interface MediaTable {
@@ -185,6 +197,9 @@ export interface FindingsTable {
   resolved_by: string | null;
   /** The suppression this finding was resolved by, when one was created from it. */
   suppression_id: string | null;
+  /** When the account's owner was last asked to remove the post, and by whom (`user:<id>` or `api_key:<id>`). */
+  owner_notified_at: Timestamp | null;
+  owner_notified_by: string | null;
 }
 
 export interface FindingEventsTable {
@@ -193,7 +208,7 @@ export interface FindingEventsTable {
   id: Generated<string>;
   finding_id: string;
   finding_version: number;
-  type: FindingEventType;
+  type: OutboxEventType;
   payload: Json<Record<string, unknown>>;
   occurred_at: CreatedAt;
 }
@@ -314,50 +329,6 @@ export interface IdempotencyKeysTable {
   created_at: CreatedAt;
 }
 
-export type SinkKind = 'webhook' | 'syslog' | 'splunk_hec';
-export type SinkFormat = 'native' | 'ocsf' | 'ecs' | 'cef';
-
-/** A push target for SIEM events with its own cursor into the outbox. */
-export interface SinksTable {
-  id: Generated<string>;
-  name: string;
-  kind: SinkKind;
-  format: SinkFormat;
-  /** URL for webhook and HEC, `host:port` for syslog. */
-  target: string;
-  settings: ColumnType<Record<string, unknown>, string | undefined, string>;
-  /** The signing secret or token, encrypted with AES-256-GCM under the instance's secret key. */
-  secret_encrypted: string | null;
-  is_enabled: Generated<boolean>;
-  disabled_reason: string | null;
-  /** The last outbox `seq` this sink has taken; 0 before the first. */
-  cursor_seq: ColumnType<number, number | undefined, number>;
-  consecutive_failures: Generated<number>;
-  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
-  first_failure_at: Timestamp | null;
-  last_error: string | null;
-  last_delivered_at: Timestamp | null;
-  /** The server delivering now, and until when its claim holds. */
-  lease_owner: string | null;
-  lease_until: Timestamp | null;
-  created_at: CreatedAt;
-  updated_at: UpdatedAt;
-}
-
-export interface SinkDeliveriesTable {
-  id: ColumnType<number, never, never>;
-  sink_id: string;
-  first_seq: number;
-  last_seq: number;
-  event_count: number;
-  delivered_count: number;
-  outcome: 'delivered' | 'failed' | 'redelivered';
-  http_status: number | null;
-  error: string | null;
-  duration_ms: number;
-  attempted_at: CreatedAt;
-}
-
 export interface Schema {
   accounts: AccountsTable;
   posts: PostsTable;
@@ -377,6 +348,9 @@ export interface Schema {
   idempotency_keys: IdempotencyKeysTable;
   sinks: SinksTable;
   sink_deliveries: SinkDeliveriesTable;
+  collection_attempts: CollectionAttemptsTable;
+  coverage_gaps: CoverageGapsTable;
+  account_link_domains: AccountLinkDomainsTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -397,3 +371,5 @@ export type FindingComment = Selectable<FindingCommentsTable>;
 export type Suppression = Selectable<SuppressionsTable>;
 export type Sink = Selectable<SinksTable>;
 export type SinkDelivery = Selectable<SinkDeliveriesTable>;
+export type CollectionAttempt = Selectable<CollectionAttemptsTable>;
+export type CoverageGap = Selectable<CoverageGapsTable>;

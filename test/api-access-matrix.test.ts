@@ -7,14 +7,32 @@ import { seedFinding } from './support/seed-findings.js';
 
 // What each role may do, written out here from the issue, not read from the code, so a change to
 // the code's grants fails this test: admin everything; reviewer triage; auditor read and the audit
-// log, no changes; siem the event feed and (masked) findings.
+// log, no changes; siem the event feed and (masked) findings; every role reads coverage
+// (a SIEM must know when "no findings" means "not read").
 const MAY: Record<Role, readonly string[]> = {
   admin: ['*'],
-  reviewer: ['accounts:read', 'scans:read', 'scans:write', 'findings:read', 'findings:triage', 'evidence:reveal', 'suppressions:write', 'rules:read', 'events:read', 'session:self'],
-  auditor: ['accounts:read', 'scans:read', 'findings:read', 'rules:read', 'audit:read', 'events:read', 'sinks:read', 'session:self'],
-  siem: ['findings:read', 'events:read', 'session:self'],
+  reviewer: ['accounts:read', 'scans:read', 'scans:write', 'findings:read', 'findings:triage', 'evidence:reveal', 'suppressions:write', 'rules:read', 'events:read', 'coverage:read', 'session:self'],
+  auditor: ['accounts:read', 'scans:read', 'findings:read', 'rules:read', 'audit:read', 'events:read', 'sinks:read', 'coverage:read', 'session:self'],
+  siem: ['findings:read', 'events:read', 'coverage:read', 'session:self'],
 };
 const ROLES = Object.keys(MAY) as Role[];
+
+// The permission of each route the review UI's user, policy, summary and history views use, written out.
+const UI_ROUTES: Record<string, string> = {
+  'get /users': 'users:admin',
+  'get /users/{id}': 'users:admin',
+  'post /users': 'users:admin',
+  'patch /users/{id}': 'users:admin',
+  'post /users/{id}/password': 'users:admin',
+  'get /policy': 'rules:read',
+  'get /findings/summary': 'findings:read',
+  'get /accounts/{id}/history': 'accounts:read',
+  'post /findings/{id}/owner-notice': 'findings:triage',
+  'post /findings/{id}/notify-owner': 'findings:triage',
+  'get /findings/{id}/presence': 'findings:read',
+  'get /coverage': 'coverage:read',
+  'get /coverage/gaps': 'coverage:read',
+};
 
 const routes = apiRoutes({ sessionMaxAgeMs: 3_600_000 });
 
@@ -37,6 +55,15 @@ describe('the role × route matrix', () => {
   it('covers every route, each with one permission', () => {
     expect(routes.length).toBeGreaterThan(10);
     for (const route of routes) expect(route.permission).toMatch(/^(public|[a-z]+:[a-z]+)$/u);
+  });
+
+  it('guards user management, the policy, the findings summary and account history with the permissions written out here', () => {
+    const found = Object.fromEntries(
+      routes.filter((route) => `${route.method} ${route.path}` in UI_ROUTES).map((route) => [`${route.method} ${route.path}`, route.permission]),
+    );
+    expect(found).toEqual(UI_ROUTES);
+    // Only admins manage users: no other role is granted users:admin.
+    expect(ROLES.filter((role) => MAY[role].includes('users:admin'))).toEqual([]);
   });
 
   it('lets each role reach exactly the routes its permissions allow, and refuses the rest with 403', async () => {

@@ -251,6 +251,32 @@ for (const { engine, isAvailable } of ENGINES) {
       const disabled = await seedAccount(harness.db, { isActive: false });
       expect((await admin.post(`/api/v1/accounts/${disabled.id}/scan`)).status).toBe(409);
     });
+
+    it('registers, imports and changes canary accounts, each reply showing its coverage', async () => {
+      const created = await admin.post('/api/v1/accounts', { platform: 'bluesky', handle: 'canary.bsky.social', kind: 'corporate', is_canary: true });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ is_canary: true, last_success_at: null, consecutive_failures: 0, coverage_gap: null });
+      const [entry] = await auditOf(created.body.id);
+      expect(entry!.details).toEqual({ platform: 'bluesky', kind: 'corporate', active: true, is_canary: true, via: 'api' });
+      const plain = await admin.post('/api/v1/accounts', { platform: 'bluesky', handle: 'plain.bsky.social', kind: 'corporate' });
+      expect(plain.body.is_canary).toBe(false);
+
+      const changed = await admin.patch(`/api/v1/accounts/${created.body.id}`, { is_canary: false });
+      expect([changed.status, changed.body.is_canary]).toEqual([200, false]);
+      expect((await auditOf(created.body.id)).at(-1)!.details).toEqual({ fields: ['is_canary'], is_canary: false });
+      expect((await admin.patch(`/api/v1/accounts/${created.body.id}`, { is_canary: 'yes' })).status).toBe(400);
+
+      const csv = ['platform,handle,kind,is_canary', 'vk,canary_csv,corporate,yes', 'vk,plain_csv,corporate,', 'vk,bad_csv,corporate,maybe'].join('\n');
+      const imported = await admin.request('POST', '/api/v1/accounts/import', { body: csv, headers: { 'content-type': 'text/csv' } });
+      expect(imported.body.imported).toBe(2);
+      expect(imported.body.errors).toEqual([{ line: 4, problem: expect.stringContaining('is_canary: "maybe" is not yes or no') as string }]);
+      const listed = await admin.get('/api/v1/accounts?platform=vk&q=_csv');
+      expect(listed.body.items.map((item: { handle: string; is_canary: boolean }) => [item.handle, item.is_canary])).toEqual([
+        ['canary_csv', true],
+        ['plain_csv', false],
+      ]);
+      expect((await admin.get('/api/v1/accounts?coverage=covered')).status).toBe(400);
+    });
   });
 }
 

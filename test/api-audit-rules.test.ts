@@ -10,7 +10,15 @@ import { readProblem } from './support/read-problem.js';
 import { seedAccount, seedFinding } from './support/seed-findings.js';
 
 const RULES: RuleInfo[] = [
-  { id: 'marking-confidential', title: 'Confidentiality marking', category: 'marking', severity: 'high', pack: 'markings' },
+  {
+    id: 'marking-confidential',
+    title: 'Confidentiality marking',
+    category: 'marking',
+    severity: 'high',
+    pack: 'markings',
+    description: 'A document stamped confidential.',
+    examples: { leak: ['STRICTLY CONFIDENTIAL'], clean: ['confidentially, I love cake'] },
+  },
   { id: 'aws-access-key', title: 'AWS access key', category: 'secret', severity: 'critical', pack: 'secrets' },
   { id: 'never-fired', title: 'A rule nothing matched', category: 'pii', severity: 'low', pack: 'pii' },
 ];
@@ -77,6 +85,15 @@ describe('rules and audit API', () => {
       expect([retired.status, retired.detail]).toEqual([404, expect.stringContaining('GET /api/v1/rules') as string]);
     });
 
+    it("shows each rule's description and its pack's leak and clean examples, empty when it has none", async () => {
+      const list = ruleListReply.parse((await auditor.get('/api/v1/rules')).body);
+      expect(list.items.find((rule) => rule.id === 'marking-confidential')).toMatchObject({
+        description: 'A document stamped confidential.',
+        examples: { leak: ['STRICTLY CONFIDENTIAL'], clean: ['confidentially, I love cake'] },
+      });
+      expect(list.items.find((rule) => rule.id === 'never-fired')).toMatchObject({ description: null, examples: { leak: [], clean: [] } });
+    });
+
     it('is closed to callers without rules:read', async () => {
       expect((await siem.get('/api/v1/rules')).status).toBe(403);
     });
@@ -117,12 +134,27 @@ describe('rules and audit API', () => {
         occurred_at: '2030-01-01T12:00:00.000Z',
         actor_type: 'api_key',
         actor_id: 'k-1',
+        actor_name: null,
         action: 'suppression.created',
         target_type: 'suppression',
         target_id: 's-1',
         details: { note: 'suppression.created' },
         ip: '10.0.0.1',
       });
+    });
+
+    it("names who acted, by username or key name, so that an auditor need not list users or keys", async () => {
+      const reviewerKey = await api.db.selectFrom('api_keys').select(['id', 'name']).where('id', '=', reviewer.actor.id).executeTakeFirstOrThrow();
+      const user = await api.db.selectFrom('users').select('username').where('id', '=', reviewer.actor.userId!).executeTakeFirstOrThrow();
+      await api.db.insertInto('audit_log').values([
+        { occurred_at: at('2031-05-05T10:00:00Z'), actor_type: 'user', actor_id: reviewer.actor.userId!, action: 'naming.user', details: '{}' },
+        { occurred_at: at('2031-05-05T11:00:00Z'), actor_type: 'api_key', actor_id: reviewerKey.id, action: 'naming.key', details: '{}' },
+      ]).execute();
+      const { items } = auditListReply.parse((await auditor.get('/api/v1/audit?action=naming.')).body);
+      expect(items.map((item) => [item.action, item.actor_name])).toEqual([
+        ['naming.key', reviewerKey.name],
+        ['naming.user', user.username],
+      ]);
     });
 
     it('filters by actor, action prefix (taken literally), target and time', async () => {

@@ -118,7 +118,7 @@ describe('API sign-in, sessions and keys', () => {
     const client = await harness.as('siem');
     const session = await client.get('/api/v1/auth/session');
     expect(session.status).toBe(200);
-    expect(session.body).toMatchObject({ actor_type: 'api_key', csrf_token: null, permissions: ['events:read', 'findings:read', 'session:self'] });
+    expect(session.body).toMatchObject({ actor_type: 'api_key', csrf_token: null, permissions: ['coverage:read', 'events:read', 'findings:read', 'session:self'] });
     const uses = await harness.db.selectFrom('audit_log').selectAll().where('action', '=', 'api_key.used').execute();
     expect(uses).toHaveLength(1);
     expect(uses[0]).toMatchObject({ actor_type: 'api_key', actor_id: client.actor.id, target_id: 'GET /api/v1/auth/session' });

@@ -106,7 +106,7 @@ describe('API keys over the API', () => {
     const lacking = await admin.post('/api/v1/keys', { name: 'too much', role: 'siem', scopes: ['events:read', 'evidence:reveal'] });
     expect(lacking.status).toBe(400);
     expect(problemOf(lacking).issues).toEqual([
-      { path: 'body.scopes', message: 'the siem role does not grant evidence:reveal; it allows: findings:read, events:read, session:self' },
+      { path: 'body.scopes', message: 'the siem role does not grant evidence:reveal; it allows: findings:read, coverage:read, events:read, session:self' },
     ]);
     const unknown = await admin.post('/api/v1/keys', { name: 'typo', role: 'reviewer', scopes: ['finding:read'] });
     expect(unknown.status).toBe(400);

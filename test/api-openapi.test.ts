@@ -39,6 +39,25 @@ describe('/api/openapi.json', () => {
     }
   });
 
+  it('offers no Idempotency-Key on the user routes whose reply holds a password, and keeps it on the others', () => {
+    type Operation = { parameters: Array<{ name: string; in: string }> };
+    const paths = document.paths as Record<string, Record<string, Operation>>;
+    const hasKey = (path: string, method: string) => paths[path]?.[method]?.parameters.some((parameter) => parameter.name === 'Idempotency-Key');
+    expect(hasKey('/api/v1/users', 'post')).toBe(false);
+    expect(hasKey('/api/v1/users/{id}/password', 'post')).toBe(false);
+    expect(hasKey('/api/v1/users/{id}', 'patch')).toBe(true);
+  });
+
+  it('documents the findings summary with the list’s filters but not its order or page', () => {
+    type Operation = { parameters: Array<{ name: string }>; responses: Record<string, unknown> };
+    const paths = document.paths as Record<string, Record<string, Operation>>;
+    const names = (path: string) => paths[path]?.get?.parameters.map((parameter) => parameter.name) ?? [];
+    const listFilters = names('/api/v1/findings').filter((name) => !['sort', 'order', 'cursor', 'limit'].includes(name));
+    expect(listFilters.length).toBeGreaterThan(5);
+    expect(names('/api/v1/findings/summary')).toEqual(listFilters);
+    expect(paths['/api/v1/findings/summary']?.get?.responses['200']).toBeDefined();
+  });
+
   it('documents the query parameters the routes validate, e.g. the event feed’s cursor and format', () => {
     const events = (document.paths as Record<string, Record<string, { parameters: Array<{ name: string; in: string; schema: { enum?: string[] } }> }>>)['/api/v1/events']?.get;
     const byName = new Map(events?.parameters.map((parameter) => [parameter.name, parameter]));

@@ -8,9 +8,9 @@ import { FindingsRepository } from '../store/repositories/findings-repository.js
 import { PostsRepository } from '../store/repositories/posts-repository.js';
 import { capturingLogger } from './support/capturing-logger.js';
 import { createTestDatabase, type TestDatabase } from './support/postgres.js';
-import { assertCliBuilt, runCli } from './support/run-cli.js';
+import { assertCliBuilt, copyMigratedDataDir, runCli } from './support/run-cli.js';
 
-// Every CLI run starts Node and opens the database: a few seconds each on PGlite.
+// Every CLI run starts Node and opens the database: a second or two each on PGlite.
 const SLOW = 120_000;
 
 interface AccountLine {
@@ -56,7 +56,8 @@ describe('overshare accounts on the embedded database', () => {
   beforeAll(async () => {
     folder = await mkdtemp(path.join(tmpdir(), 'overshare-accounts-'));
     env = { OVERSHARE_DATA_DIR: path.join(folder, 'data') };
-  });
+    await copyMigratedDataDir(env.OVERSHARE_DATA_DIR!);
+  }, 120_000);
   afterAll(async () => rm(folder, { recursive: true, force: true }));
 
   it('registers an account, refuses it a second time, and shows every field by short id or platform:handle', { timeout: SLOW }, async () => {
@@ -192,6 +193,33 @@ describe('overshare accounts on the embedded database', () => {
     } finally {
       await after.close();
     }
+  });
+
+  it('registers a canary with --canary and lists each account with whether it is covered', { timeout: SLOW }, async () => {
+    const added = await runCli(['accounts', 'add', '--platform', 'bluesky', '--handle', 'canary.bsky.social', '--kind', 'corporate', '--canary'], { env });
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toContain('Registered bluesky:canary.bsky.social (corporate, canary: read only to watch its platform)');
+
+    // A gap for another account, written while no CLI holds the data folder.
+    const { log } = capturingLogger();
+    const database = await openDatabase({ dataDir: env.OVERSHARE_DATA_DIR!, poolMax: 1, connectTimeoutMs: 10_000, statementTimeoutMs: 0 }, log);
+    try {
+      const account = await new AccountsRepository(database.db).resolve('mastodon:jane@social.example');
+      const at = new Date('2026-03-01T08:00:00Z');
+      await database.db
+        .insertInto('coverage_gaps')
+        .values({ account_id: account.id, platform: 'mastodon', started_at: at, detected_at: at, last_failed_at: at, reason: 'login_wall', last_error: 'login wall', failures: 3 })
+        .execute();
+    } finally {
+      await database.close();
+    }
+
+    const listed = await runCli(['accounts', 'list'], { env });
+    expect(listed.code, listed.stderr).toBe(0);
+    const rows = listed.stdout.split('\n');
+    expect(rows.find((row) => row.includes('canary.bsky.social'))).toMatch(/ canary\.bsky\.social +corporate, canary +- +pending +default /u);
+    expect(rows.find((row) => row.includes('jane@social.example'))).toMatch(/ Jane Doe +pending, not covered since 2026-03-01 08:00Z \(login_wall\) +2h30m /u);
+    expect(listed.stdout).toContain('1 not covered: `overshare coverage` says since when and why.');
   });
 });
 

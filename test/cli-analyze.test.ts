@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderTextImage } from './support/render-text-image.js';
-import { assertCliBuilt, REPO_ROOT, runCli } from './support/run-cli.js';
+import { assertCliBuilt, REPO_ROOT, runCli, type CliResult } from './support/run-cli.js';
 
 beforeAll(() => assertCliBuilt());
 
@@ -36,33 +36,40 @@ function lines(stdout: string): OutputLine[] {
 }
 
 describe('overshare analyze', () => {
-  it('prints one JSON line per input, leak and score included, with evidence offsets into the text', async () => {
-    await writeFile(path.join(folder, 'memo.txt'), 'Look what I found on the printer:\nSTRICTLY CONFIDENTIAL\nQ3 board memo');
-    await writeFile(path.join(folder, 'lunch.md'), 'Great lunch with the team today, the soup was amazing.');
-    const result = await runCli(['analyze', path.join(folder, 'memo.txt'), path.join(folder, 'lunch.md')]);
-    expect(result.code).toBe(0);
-    const [memo, lunch] = lines(result.stdout);
-    expect(memo).toMatchObject({ input: path.join(folder, 'memo.txt'), kind: 'text', leak: true });
-    const marking = memo?.findings?.find((finding) => finding.category === 'marking');
-    expect(marking?.evidence.text).toBe('STRICTLY CONFIDENTIAL');
-    expect(memo?.text?.slice(marking?.evidence.start, marking?.evidence.end)).toBe('STRICTLY CONFIDENTIAL');
-    expect(marking?.explain).toContain('base');
-    expect(typeof memo?.timingsMs?.rules).toBe('number');
-    expect(lunch).toMatchObject({ kind: 'text', leak: false, score: 0, findings: [] });
-  });
-
-  it('analyzes every post of a JSON post dump, naming each by its id, and folders recursively', async () => {
-    await mkdir(path.join(folder, 'dumps'));
+  // One run serves the first two tests: every run starts Node and compiles the rule packs.
+  let texts: { folder: string; result: CliResult };
+  beforeAll(async () => {
+    const textFolder = await mkdtemp(path.join(tmpdir(), 'overshare-analyze-texts-'));
+    await writeFile(path.join(textFolder, 'memo.txt'), 'Look what I found on the printer:\nSTRICTLY CONFIDENTIAL\nQ3 board memo');
+    await writeFile(path.join(textFolder, 'lunch.md'), 'Great lunch with the team today, the soup was amazing.');
+    await mkdir(path.join(textFolder, 'corpus', 'dumps'), { recursive: true });
     const posts = [
       { id: 'p1', text: 'our wifi password is Kx9#mPq2vL for the guests' },
       { id: 'p2', text: 'Nice weather' },
       { id: 'p3', images: [{ text: 'KONFIDENCIÁLNÍ? no: ŚCIŚLE POUFNE — plan zwolnień' }] },
     ];
-    await writeFile(path.join(folder, 'dumps', 'posts.json'), JSON.stringify(posts));
-    const result = await runCli(['analyze', folder]);
-    expect(result.code).toBe(0);
-    const output = lines(result.stdout);
-    expect(output.map((line) => line.input)).toEqual(['p1', 'p2', 'p3'].map((id) => `${path.join(folder, 'dumps', 'posts.json')}#${id}`));
+    await writeFile(path.join(textFolder, 'corpus', 'dumps', 'posts.json'), JSON.stringify(posts));
+    const result = await runCli(['analyze', path.join(textFolder, 'memo.txt'), path.join(textFolder, 'lunch.md'), path.join(textFolder, 'corpus')]);
+    texts = { folder: textFolder, result };
+  }, 60_000);
+  afterAll(async () => rm(texts.folder, { recursive: true, force: true }));
+
+  it('prints one JSON line per input, leak and score included, with evidence offsets into the text', () => {
+    expect(texts.result.code).toBe(0);
+    const [memo, lunch] = lines(texts.result.stdout);
+    expect(memo).toMatchObject({ input: path.join(texts.folder, 'memo.txt'), kind: 'text', leak: true });
+    const marking = memo?.findings?.find((finding) => finding.category === 'marking');
+    expect(marking?.evidence.text).toBe('STRICTLY CONFIDENTIAL');
+    expect(memo?.text?.slice(marking?.evidence.start, marking?.evidence.end)).toBe('STRICTLY CONFIDENTIAL');
+    expect(marking?.explain).toContain('base');
+    expect(typeof memo?.timingsMs?.rules).toBe('number');
+    expect(lunch).toMatchObject({ input: path.join(texts.folder, 'lunch.md'), kind: 'text', leak: false, score: 0, findings: [] });
+  });
+
+  it('analyzes every post of a JSON post dump, naming each by its id, and folders recursively', () => {
+    expect(texts.result.code).toBe(0);
+    const output = lines(texts.result.stdout).slice(2);
+    expect(output.map((line) => line.input)).toEqual(['p1', 'p2', 'p3'].map((id) => `${path.join(texts.folder, 'corpus', 'dumps', 'posts.json')}#${id}`));
     expect(output.map((line) => line.leak)).toEqual([true, false, true]);
     expect(output[2]?.findings?.[0]?.evidence.source).toBe('ocr');
   });
@@ -164,37 +171,47 @@ describe('overshare rules', () => {
 });
 
 describe('overshare analyze with images', () => {
-  it('reads a photographed page, finds its leaks with the box of their evidence, and mixes images with text', async () => {
+  // The OCR engine takes seconds to start: the photographed page and the hangar photo share one run,
+  // under the example policy, which names the hangar's site.
+  let photos: { folder: string; result: CliResult };
+  beforeAll(async () => {
+    const photoFolder = await mkdtemp(path.join(tmpdir(), 'overshare-analyze-photos-'));
     await writeFile(
-      path.join(folder, 'desk.jpg'),
+      path.join(photoFolder, 'desk.jpg'),
       await renderTextImage({ lines: ['Board pack, draft 2', 'Revenue forecast Q3: 12.4 million EUR', 'Do not forward'], stamp: 'STRICTLY CONFIDENTIAL', rotate: 6 }),
     );
-    await writeFile(path.join(folder, 'note.txt'), 'lunch was great');
-    const result = await runCli(['analyze', path.join(folder, 'desk.jpg'), path.join(folder, 'note.txt')], { timeoutMs: 90_000 });
-    expect(result.code).toBe(0);
-    const [desk, note] = lines(result.stdout);
-    expect(desk).toMatchObject({ input: path.join(folder, 'desk.jpg'), kind: 'image', leak: true, metadata: { format: 'jpeg', hasText: true } });
-    const marking = desk?.findings?.find((finding) => finding.ruleId === 'marking-strictly-confidential');
-    expect(marking?.evidence).toMatchObject({ source: 'ocr', text: 'STRICTLY CONFIDENTIAL', box: expect.any(Array) as number[] });
-    expect(desk?.text).toContain('forecast');
-    expect(typeof desk?.timingsMs?.ocr).toBe('number');
-    expect(note).toMatchObject({ kind: 'text', leak: false });
-  }, 120_000);
-
-  it('flags a photo taken inside a sensitive site of the policy from its EXIF GPS, even with no text in it', async () => {
+    await writeFile(path.join(photoFolder, 'note.txt'), 'lunch was great');
     const hangar = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#6d7f8c' } })
       .withExif({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '52/1 13/1 4692/100', GPSLongitudeRef: 'E', GPSLongitude: '21/1 0/1 4392/100' } })
       .jpeg()
       .toBuffer();
-    await writeFile(path.join(folder, 'hangar.jpg'), hangar);
-    const result = await runCli(['analyze', '--policy', path.join(REPO_ROOT, 'examples/overshare.policy.yaml'), path.join(folder, 'hangar.jpg')], { timeoutMs: 90_000 });
-    expect(result.code).toBe(0);
-    const [line] = lines(result.stdout);
+    await writeFile(path.join(photoFolder, 'hangar.jpg'), hangar);
+    const inputs = ['desk.jpg', 'note.txt', 'hangar.jpg'].map((name) => path.join(photoFolder, name));
+    const result = await runCli(['analyze', '--policy', path.join(REPO_ROOT, 'examples/overshare.policy.yaml'), ...inputs], { timeoutMs: 90_000 });
+    photos = { folder: photoFolder, result };
+  }, 120_000);
+  afterAll(async () => rm(photos.folder, { recursive: true, force: true }));
+
+  it('reads a photographed page, finds its leaks with the box of their evidence, and mixes images with text', () => {
+    expect(photos.result.code, photos.result.stderr).toBe(0);
+    const [desk, note] = lines(photos.result.stdout);
+    expect(desk).toMatchObject({ input: path.join(photos.folder, 'desk.jpg'), kind: 'image', leak: true, metadata: { format: 'jpeg', hasText: true } });
+    const marking = desk?.findings?.find((finding) => finding.ruleId === 'marking-strictly-confidential');
+    expect(marking?.evidence).toMatchObject({ source: 'ocr', text: 'STRICTLY CONFIDENTIAL', box: expect.any(Array) as number[] });
+    expect(desk?.text).toContain('forecast');
+    expect(typeof desk?.timingsMs?.ocr).toBe('number');
+    expect(note).toMatchObject({ input: path.join(photos.folder, 'note.txt'), kind: 'text', leak: false });
+  });
+
+  it('flags a photo taken inside a sensitive site of the policy from its EXIF GPS, even with no text in it', () => {
+    expect(photos.result.code, photos.result.stderr).toBe(0);
+    const line = lines(photos.result.stdout)[2];
+    expect(line?.input).toBe(path.join(photos.folder, 'hangar.jpg'));
     expect(line?.metadata).toMatchObject({ hasText: false });
     expect(line?.metadata?.gps?.[0]).toBeCloseTo(52.2297, 4);
     expect(line?.findings?.map((finding) => [finding.category, finding.evidence.source])).toEqual([['location', 'exif']]);
     expect(line?.findings?.[0]?.evidence.text).toContain('Plant 2 test hangar');
-  }, 120_000);
+  });
 
   it('gives each bad image its own error line and goes on with the rest', async () => {
     const page = await renderTextImage({ lines: ['Internal use only: org chart 2027'] });

@@ -8,9 +8,9 @@ import { AccountsRepository } from '../store/repositories/accounts-repository.js
 import { FindingsRepository, type FindingInput } from '../store/repositories/findings-repository.js';
 import { PostsRepository } from '../store/repositories/posts-repository.js';
 import { capturingLogger } from './support/capturing-logger.js';
-import { assertCliBuilt, runCli } from './support/run-cli.js';
+import { assertCliBuilt, copyMigratedDataDir, runCli } from './support/run-cli.js';
 
-// Every CLI run starts Node and opens the embedded database: a few seconds each.
+// Every CLI run starts Node and opens the embedded database: a second or two each.
 const SLOW = 60_000;
 
 interface FindingLine {
@@ -43,6 +43,7 @@ beforeAll(async () => {
   assertCliBuilt();
   folder = await mkdtemp(path.join(tmpdir(), 'overshare-findings-'));
   env = { OVERSHARE_DATA_DIR: path.join(folder, 'data') };
+  await copyMigratedDataDir(env.OVERSHARE_DATA_DIR!);
   await withDatabase(async (database) => {
     const { log } = capturingLogger();
     await migrateToLatest(database.db, log);
@@ -69,7 +70,7 @@ beforeAll(async () => {
       .execute();
     await database.db.updateTable('findings').set({ state: 'in_review' }).where('id', '=', ids.key).execute();
   });
-});
+}, 120_000);
 
 afterAll(async () => rm(folder, { recursive: true, force: true }));
 

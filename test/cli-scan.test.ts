@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,7 +8,7 @@ import { generateFixtureNetwork } from './fixture-platform/fixture-network.js';
 import { startFixtureServer, type FixtureServer } from './fixture-platform/fixture-server.js';
 import { telegramFixture } from './fixture-platform/platforms/telegram-fixture.js';
 import { createTestDatabase, type TestDatabase } from './support/postgres.js';
-import { assertCliBuilt, runCli, spawnCli } from './support/run-cli.js';
+import { assertCliBuilt, copyMigratedDataDir, runCli, spawnCli } from './support/run-cli.js';
 
 // Each run starts Node, opens the database, compiles the rules and (for images) starts OCR.
 const SLOW = 180_000;
@@ -31,7 +31,8 @@ describe('overshare scan, jobs and worker', () => {
       CRAWL_RETRIES: '0',
       PIPELINE_JOB_ATTEMPTS: '1',
     };
-  });
+    await copyMigratedDataDir(env.OVERSHARE_DATA_DIR!);
+  }, 120_000);
   afterAll(async () => {
     await server.close();
     await rm(folder, { recursive: true, force: true });
@@ -50,15 +51,18 @@ describe('overshare scan, jobs and worker', () => {
   }, SLOW);
 
   it('scans the registered accounts with a summary, and the findings are listed', async () => {
-    for (const handle of ['acme', 'orbit']) {
-      const added = await runCli(['accounts', 'add', '--platform', 'telegram', '--handle', handle, '--kind', 'corporate', '--url', server.baseUrl('telegram')], { env, timeoutMs: SLOW });
-      expect(added.code, added.stderr).toBe(0);
-    }
+    // Both accounts in one run: each CLI run opens the database anew.
+    const file = path.join(folder, 'accounts.csv');
+    await writeFile(file, ['platform,handle,kind,url', ...['acme', 'orbit'].map((handle) => `telegram,${handle},corporate,${server.baseUrl('telegram')}`)].join('\n'));
+    const added = await runCli(['accounts', 'import', file], { env, timeoutMs: SLOW });
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toContain('imported 2,');
     const scan = await runCli(['scan', '--all'], { env, timeoutMs: SLOW });
     expect(scan.code, scan.stderr).toBe(0);
     expect(scan.stderr).toMatch(/^Scan [0-9a-f-]{36} of 2 accounts started \(in this process\)\./mu);
     expect(scan.stdout).toMatch(/^Scan [0-9a-f-]{36} completed in [\d.]+ s: 2 accounts, 16 new or changed posts, 0 images read, \d+ new findings?, 0 errors\./mu);
     expect(scan.stdout).toContain('Accounts: 2 collected, 0 failed, 0 blocked, 0 skipped.');
+    expect(scan.stdout).not.toContain('Not covered');
     const findings = Number(/(\d+) new findings?/u.exec(scan.stdout)?.[1]);
     expect(findings).toBeGreaterThan(0);
 
@@ -76,6 +80,7 @@ describe('overshare scan, jobs and worker', () => {
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/ failed in [\d.]+ s: 1 account, 0 new or changed posts/u);
     expect(failed.stdout).toContain('Accounts: 0 collected, 1 failed');
+    expect(failed.stdout).toContain('Not covered: 1 account was not read, so leaks posted there may be missing. See the gaps with: overshare coverage');
 
     const list = await runCli(['jobs', 'failed'], { env, timeoutMs: SLOW });
     expect(list.stdout).toMatch(/collect\s+retries_exhausted\s+1\s+telegram/u);

@@ -9,9 +9,9 @@ import { AccountsRepository } from '../store/repositories/accounts-repository.js
 import { FindingsRepository } from '../store/repositories/findings-repository.js';
 import { PostsRepository } from '../store/repositories/posts-repository.js';
 import { capturingLogger } from './support/capturing-logger.js';
-import { assertCliBuilt, runCli, type CliResult } from './support/run-cli.js';
+import { assertCliBuilt, copyMigratedDataDir, runCli, type CliResult } from './support/run-cli.js';
 
-// Every CLI run starts Node and opens the database: a few seconds each on PGlite.
+// Every CLI run starts Node and opens the database: a second or two each on PGlite.
 const SLOW = 240_000;
 const HEC_TOKEN = 'hec-0f6d2c4e-9a1b-4c3d-8e7f-5a6b7c8d9e0f';
 const FAKE_CA = '-----BEGIN CERTIFICATE-----\nMIIBfakeButShapedLikeOne\n-----END CERTIFICATE-----\n';
@@ -66,7 +66,8 @@ describe('overshare sinks on the embedded database', () => {
   beforeAll(async () => {
     folder = await mkdtemp(path.join(tmpdir(), 'overshare-sinks-'));
     env = { OVERSHARE_DATA_DIR: path.join(folder, 'data') };
-  });
+    await copyMigratedDataDir(env.OVERSHARE_DATA_DIR!);
+  }, 120_000);
   afterAll(async () => rm(folder, { recursive: true, force: true }));
 
   it('adds a webhook sink to an allow-listed loopback receiver, printing its generated secret once and storing it only sealed', { timeout: SLOW }, async () => {

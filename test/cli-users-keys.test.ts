@@ -7,9 +7,9 @@ import { verifyPassword } from '../server/auth/password-hash.js';
 import { openDatabase, type Database } from '../store/open-database.js';
 import { SessionsRepository } from '../store/repositories/sessions-repository.js';
 import { capturingLogger } from './support/capturing-logger.js';
-import { assertCliBuilt, runCli, type CliResult } from './support/run-cli.js';
+import { assertCliBuilt, copyMigratedDataDir, runCli, type CliResult } from './support/run-cli.js';
 
-// Every CLI run starts Node and opens the database: a few seconds each on PGlite.
+// Every CLI run starts Node and opens the database: a second or two each on PGlite.
 const SLOW = 240_000;
 const ALICE_PASSWORD = 'correct horse battery staple';
 
@@ -29,7 +29,8 @@ describe('overshare users and keys on the embedded database', () => {
   beforeAll(async () => {
     folder = await mkdtemp(path.join(tmpdir(), 'overshare-users-keys-'));
     env = { OVERSHARE_DATA_DIR: path.join(folder, 'data') };
-  });
+    await copyMigratedDataDir(env.OVERSHARE_DATA_DIR!);
+  }, 120_000);
   afterAll(async () => rm(folder, { recursive: true, force: true }));
 
   /** Opens the data folder while no CLI holds it, runs `work`, closes it. */
@@ -180,7 +181,7 @@ describe('overshare users and keys on the embedded database', () => {
       await runCli(['keys', 'create', '--name', 'x', '--role', 'siem', '--expires', 'tomorrow'], { env }),
     ];
     expect(lacking.code).toBe(1);
-    expect(lacking.stderr).toContain('--scopes: the siem role does not grant evidence:reveal; it allows: findings:read, events:read, session:self');
+    expect(lacking.stderr).toContain('--scopes: the siem role does not grant evidence:reveal; it allows: findings:read, coverage:read, events:read, session:self');
     expect(beyondOwner.code).toBe(1);
     expect(beyondOwner.stderr).toContain('--user: alice is reviewer, which does not grant accounts:write');
     expect(badExpiry.code).toBe(1);

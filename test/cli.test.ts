@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/postgres.js';
-import { assertCliBuilt, runCli, startServe, type ServeProcess } from './support/run-cli.js';
+import { assertCliBuilt, copyMigratedDataDir, runCli, startServe, type ServeProcess } from './support/run-cli.js';
 
 beforeAll(() => assertCliBuilt());
 
@@ -12,8 +12,8 @@ describe('overshare command line', () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
     const listed = [...help.stdout.matchAll(/^ {2}(\w+)(?: \[options\])?(?: \[command\])?(?: <[\w.]+>)? {2,}/gmu)].map((match) => match[1]);
-    expect(listed).toEqual(['serve', 'demo', 'worker', 'migrate', 'policy', 'analyze', 'collect', 'accounts', 'scan', 'findings', 'jobs', 'retention', 'rules', 'users', 'keys', 'sinks', 'help']);
-    const commands = [['serve'], ['migrate'], ['policy'], ['policy', 'check'], ['analyze'], ['collect'], ['accounts'], ['accounts', 'add'], ['accounts', 'import'], ['accounts', 'list'], ['accounts', 'show'], ['accounts', 'disable'], ['accounts', 'enable'], ['accounts', 'remove'], ['findings'], ['findings', 'list'], ['findings', 'show'], ['demo'], ['worker'], ['scan'], ['jobs'], ['jobs', 'failed'], ['jobs', 'retry'], ['retention'], ['rules', 'list'], ['rules', 'test'], ['rules', 'explain']];
+    expect(listed).toEqual(['serve', 'demo', 'worker', 'migrate', 'policy', 'analyze', 'collect', 'accounts', 'scan', 'coverage', 'findings', 'jobs', 'retention', 'rules', 'users', 'keys', 'sinks', 'help']);
+    const commands = [['serve'], ['migrate'], ['policy'], ['policy', 'check'], ['analyze'], ['collect'], ['accounts'], ['accounts', 'add'], ['accounts', 'import'], ['accounts', 'list'], ['accounts', 'show'], ['accounts', 'disable'], ['accounts', 'enable'], ['accounts', 'remove'], ['findings'], ['findings', 'list'], ['findings', 'show'], ['demo'], ['worker'], ['scan'], ['coverage'], ['jobs'], ['jobs', 'failed'], ['jobs', 'retry'], ['retention'], ['rules', 'list'], ['rules', 'test'], ['rules', 'explain']];
     // Four at a time: each is a Node start-up.
     for (let start = 0; start < commands.length; start += 4) {
       await Promise.all(
@@ -92,12 +92,13 @@ describe('overshare migrate and serve on the embedded database', () => {
     const env = { OVERSHARE_DATA_DIR: dataDir };
     const first = await runCli(['migrate'], { env });
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^Applied 3 of 3 migrations \(0001-initial, 0002-pipeline, 0003-api\) in embedded database /u);
+    expect(first.stdout).toMatch(/^Applied 5 of 5 migrations \(0001-initial, 0002-pipeline, 0003-api, 0004-presence, 0005-coverage\) in embedded database /u);
     const second = await runCli(['migrate'], { env });
-    expect(second.stdout).toMatch(/^Schema is up to date \(3 migrations\)/u);
+    expect(second.stdout).toMatch(/^Schema is up to date \(5 migrations\)/u);
   }, 120_000);
 
   it('serves /readyz with the database up, refuses a second process on the same folder, and stops cleanly on SIGTERM', async () => {
+    await copyMigratedDataDir(dataDir);
     serve = await startServe({ env: { OVERSHARE_DATA_DIR: dataDir } });
     const ready = await fetch(`${serve.url}/readyz`);
     expect(ready.status).toBe(200);
@@ -143,7 +144,7 @@ describe.skipIf(!inject('isPostgresAvailable'))('overshare serve on PostgreSQL',
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ checks: { database: { status: 'up', kind: 'postgres' } } });
     const migrate = await runCli(['migrate'], { env: { DATABASE_URL: testDatabase.url } });
-    expect(migrate.stdout).toMatch(/^Schema is up to date \(3 migrations\) in PostgreSQL postgres:\/\//u);
+    expect(migrate.stdout).toMatch(/^Schema is up to date \(5 migrations\) in PostgreSQL postgres:\/\//u);
     expect(await serve.stop('SIGTERM')).toBe(0);
     serve = undefined;
   });

@@ -13,13 +13,14 @@ const trackedFiles = (): string[] =>
     .split('\n')
     .filter((file) => file !== '' && existsSync(path.join(REPO_ROOT, file)));
 
-const sourceFiles = () => trackedFiles().filter((file) => /^(core|rules|ocr|crawler|store|pipeline|server|cli|demo|test|bench)\/.*\.ts$/u.test(file));
+const sourceFiles = () => trackedFiles().filter((file) => /^(core|rules|ocr|crawler|store|pipeline|server|cli|demo|test|bench)\/.*\.tsx?$/u.test(file));
 
 describe('code conventions', () => {
   it('names every source file in kebab-case, with no grab-bag utils, helpers or misc files', () => {
     const offenders = sourceFiles().filter((file) => {
       const name = path.basename(file);
-      return !/^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.test)?\.ts$/u.test(name) || /^(utils|helpers|misc)(\.test)?\.ts$/u.test(name);
+      // `vite.config.ts`: a tool's own file name for its configuration.
+      return !/^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.test|\.config)?\.tsx?$/u.test(name) || /^(utils|helpers|misc)(\.test)?\.tsx?$/u.test(name);
     });
     expect(offenders).toEqual([]);
   });

@@ -2,7 +2,7 @@
 // without a Docker engine: schema validity, paths, users, commands and the health check.
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -28,7 +28,7 @@ import {
   run,
   dclint,
 } from './support/docker-files.js';
-import { assertCliBuilt, REPO_ROOT, runCli, startServe, type ServeProcess } from './support/run-cli.js';
+import { assertCliBuilt, copyMigratedDataDir, REPO_ROOT, runCli, startServe, type ServeProcess } from './support/run-cli.js';
 
 
 const stages = parseDockerfile(readFileSync(DOCKERFILE, 'utf8'));
@@ -143,6 +143,16 @@ describe('docker/Dockerfile and .dockerignore', () => {
     }
   });
 
+  it('bundles the review UI in the build stage, as `npm run build` does, from sources the stage copies', async () => {
+    const packageJson = JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const uiBuild = /vite build --config (\S+)/u.exec(packageJson.scripts.build ?? '');
+    expect(uiBuild, 'npm run build bundles the UI with vite').not.toBeNull();
+    const runs = buildStage!.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args);
+    expect(runs.some((args) => args.includes(`vite build --config ${uiBuild![1]!}`))).toBe(true);
+    const copies = buildStage!.instructions.filter((i) => i.keyword === 'COPY').map((i) => parseCopy(i.args));
+    expect(copies.some((copy) => copy.sources.some((source) => covers(source, uiBuild![1]!)))).toBe(true);
+  });
+
   it('gives the build stage every file tsconfig.build.json compiles, at the same path as in the repository', () => {
     expect(buildStage, 'a stage that runs tsc -p tsconfig.build.json').toBeDefined();
     const workdir = lastArgs(buildStage!, 'WORKDIR') ?? '/';
@@ -220,7 +230,9 @@ describe('docker/Dockerfile and .dockerignore', () => {
     let dataDir: string;
     beforeAll(async () => {
       dataDir = await mkdtemp(path.join(tmpdir(), 'overshare-healthcheck-'));
-    });
+      assertCliBuilt();
+      await copyMigratedDataDir(dataDir);
+    }, 120_000);
     afterAll(async () => {
       await serve?.stop('SIGKILL');
       await rm(dataDir, { recursive: true, force: true });

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertCliBuilt, runCli, startServe, type ServeProcess } from './support/run-cli.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { assertCliBuilt, copyMigratedDataDir, runCli, startServe, type ServeProcess } from './support/run-cli.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -15,6 +15,7 @@ describe('overshare serve with the API, metrics and access log', () => {
     assertCliBuilt();
     folder = await mkdtemp(path.join(tmpdir(), 'overshare-serve-api-'));
     env = { OVERSHARE_DATA_DIR: path.join(folder, 'data'), LOG_LEVEL: 'info' };
+    await copyMigratedDataDir(env.OVERSHARE_DATA_DIR!);
     const added = await runCli(['users', 'add', 'lead', '--role', 'admin', '--password-stdin'], { env, input: `${PASSWORD}\n`, timeoutMs: 90_000 });
     expect(added.code, added.stderr).toBe(0);
     serve = await startServe({ env });
@@ -50,7 +51,11 @@ describe('overshare serve with the API, metrics and access log', () => {
     const openapi = await fetch(`${base}/api/openapi.json`);
     expect(((await openapi.json()) as { openapi: string }).openapi).toBe('3.1.0');
 
-    const accessLines = serve!.output().stderr.split('\n').filter((line) => line.includes('"module":"access"'));
+    // Each request is logged when its reply finishes, and the child's stderr reaches us through a
+    // pipe, so the last lines may arrive after the reply itself: wait for the last request's line.
+    const readAccessLines = () => serve!.output().stderr.split('\n').filter((line) => line.includes('"module":"access"'));
+    await vi.waitFor(() => expect(readAccessLines().some((line) => line.includes('/api/openapi.json'))).toBe(true), { timeout: 10_000, interval: 50 });
+    const accessLines = readAccessLines();
     expect(accessLines.length).toBeGreaterThanOrEqual(4);
     const joined = accessLines.join('\n');
     expect(joined).toContain('/api/v1/findings');

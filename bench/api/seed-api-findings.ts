@@ -100,6 +100,8 @@ function findingAt(plan: ApiDataPlan, planned: PlannedFinding, version: number):
     resolved_at: resolved ? state.at : null,
     resolved_by: resolved ? `user:${state.assigneeIndex === null ? plan.reviewerIds[0]! : plan.reviewerIds[state.assigneeIndex]!}` : null,
     suppression_id: null,
+    owner_notified_at: null,
+    owner_notified_by: null,
   };
 }
 

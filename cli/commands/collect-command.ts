@@ -1,18 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { InputValidationError } from '../../core/errors.js';
-import { createCrawler } from '../../crawler/create-crawler.js';
-import { PLATFORM_NAMES, type AccountRef, type PlatformName } from '../../crawler/platform-adapter.js';
-import { createCommandContext } from '../command-context.js';
-import { readSelectors } from '../read-selectors.js';
-
-interface CollectCommandOptions {
-  platform: PlatformName;
-  handle: string;
-  baseUrl?: string;
-  limit?: number;
-  since?: Date;
-  selectors?: string;
-}
+import { PLATFORM_NAMES } from '../../crawler/platform-adapter.js';
+import type { CollectCommandOptions } from './collect-actions.js';
 
 /**
  * `overshare collect`: prints the posts an account would yield as JSON Lines, storing nothing —
@@ -27,55 +15,7 @@ export function collectCommand(): Command {
     .option('--limit <n>', 'posts to collect at most (default: CRAWL_BACKFILL_POSTS)', parseLimit)
     .option('--since <time>', 'only posts published after this time (ISO 8601, e.g. 2026-11-01 or 2026-11-01T09:00Z)', parseSince)
     .option('--selectors <json-or-file>', 'generic platform: CSS selectors as JSON, or a JSON file ({"post": "article", "text": ".body", …})')
-    .action(async (options: CollectCommandOptions) => {
-      const { config, log } = createCommandContext('warn');
-      const account: AccountRef = {
-        platform: options.platform,
-        handle: options.handle,
-        ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
-        ...(options.selectors === undefined ? {} : { selectors: await readSelectors(options.selectors) }),
-      };
-      if (account.platform === 'generic' && account.selectors === undefined) {
-        throw new InputValidationError('--selectors', [{ path: 'post', message: 'the generic platform needs CSS selectors: --selectors \'{"post":"article"}\'' }]);
-      }
-      const crawler = createCrawler(config.crawl, log);
-      const abort = new AbortController();
-      const onInterrupt = () => abort.abort(new InputValidationError('collect', [{ path: 'signal', message: 'interrupted' }]));
-      process.once('SIGINT', onInterrupt);
-      try {
-        const result = await crawler.collect(account, {
-          signal: abort.signal,
-          ...(options.limit === undefined ? {} : { limit: options.limit }),
-          ...(options.since === undefined ? {} : { since: options.since }),
-          onPage: ({ pages, posts }) => {
-            if (process.stderr.isTTY) process.stderr.write(`\rcollect: ${pages} page(s), ${posts} post(s)`);
-          },
-        });
-        if (process.stderr.isTTY) process.stderr.write('\n');
-        for (const post of result.posts) {
-          process.stdout.write(
-            `${JSON.stringify({
-              platform: post.platform,
-              id: post.externalId,
-              permalink: post.permalink,
-              author: post.author,
-              publishedAt: post.publishedAt,
-              isRepost: post.isRepost,
-              text: post.text,
-              media: post.media,
-            })}\n`,
-          );
-        }
-        const stats = crawler.stats();
-        console.error(
-          `collect: ${result.posts.length} post(s) from ${result.pages} page(s) of ${account.platform} ${account.handle}; stopped: ${result.stoppedBecause}` +
-            `${result.skipped > 0 ? `; ${result.skipped} unusable post(s) skipped` : ''}; ${stats.pageRequests} HTTP request(s), ${stats.browserPages} browser page(s)`,
-        );
-      } finally {
-        process.off('SIGINT', onInterrupt);
-        await crawler.close();
-      }
-    });
+    .action(async (options: CollectCommandOptions) => (await import('./collect-actions.js')).collectPosts(options));
 }
 
 function parseLimit(value: string): number {

@@ -1,14 +1,4 @@
 import { Command } from 'commander';
-import { InputValidationError } from '../../core/errors.js';
-import { retryFailedJobs } from '../../pipeline/retry-failed-jobs.js';
-import { FailedJobsRepository } from '../../store/repositories/failed-jobs-repository.js';
-import { createCommandContext } from '../command-context.js';
-import { formatTable, formatTime } from '../format-table.js';
-import { openMigratedDatabase } from '../open-migrated-database.js';
-import { openPipeline } from '../open-pipeline.js';
-import { plural } from '../plural.js';
-import { recordCliAudit } from '../record-cli-audit.js';
-import { ScanProgressBar } from '../scan-progress-bar.js';
 
 /** `overshare jobs failed|retry`: the jobs that failed for good, and putting them back to work. */
 export function jobsCommand(): Command {
@@ -17,87 +7,12 @@ export function jobsCommand(): Command {
     .command('failed')
     .description('list jobs that failed for good and were not retried yet, newest first')
     .option('--json', 'one JSON object per line')
-    .action(async (options: { json?: boolean }) => {
-      const context = createCommandContext('warn');
-      const database = await openMigratedDatabase(context);
-      try {
-        const failed = await new FailedJobsRepository(database.db).listOpen();
-        if (options.json === true) {
-          for (const job of failed) {
-            console.log(
-              JSON.stringify({
-                id: job.id,
-                stage: job.stage,
-                jobKey: job.job_key,
-                scanRunId: job.scan_run_id,
-                kind: job.error_kind,
-                attempts: job.attempts,
-                error: job.error,
-                failedAt: job.failed_at.toISOString(),
-                payload: job.payload,
-              }),
-            );
-          }
-          return;
-        }
-        if (failed.length === 0) {
-          console.log('No failed jobs.');
-          return;
-        }
-        console.log(
-          formatTable(
-            ['ID', 'FAILED', 'STAGE', 'KIND', 'TRIES', 'ERROR'],
-            failed.map((job) => [job.id.slice(0, 8), formatTime(job.failed_at), job.stage, job.error_kind, String(job.attempts), job.error.slice(0, 160)]),
-          ),
-        );
-        console.log(`\n${plural(failed.length, 'failed job')}. Retry with: overshare jobs retry ID… or --all`);
-      } finally {
-        await database.close();
-      }
-    });
+    .action(async (options: { json?: boolean }) => (await import('./jobs-actions.js')).listFailedJobs(options));
   jobs
     .command('retry')
     .description('put failed jobs back to work (without REDIS_URL they run here, and the command waits for their scans)')
     .argument('[ids...]', 'job ids or id prefixes (8+ characters) as `jobs failed` shows them')
     .option('--all', 'every failed job')
-    .action(async (ids: string[], options: { all?: boolean }) => {
-      if ((ids.length > 0) === (options.all === true)) {
-        throw new InputValidationError('jobs retry', [{ path: 'ids/--all', message: 'give job ids or --all' }]);
-      }
-      const context = createCommandContext('warn');
-      const { config, log } = context;
-      const database = await openMigratedDatabase(context);
-      try {
-        const repository = new FailedJobsRepository(database.db);
-        const chosen = options.all === true ? await repository.listOpen(100_000) : await Promise.all(ids.map((id) => repository.resolve(id)));
-        if (chosen.length === 0) {
-          console.log('No failed jobs to retry.');
-          return;
-        }
-        const isLocal = config.pipeline.redisUrl === undefined;
-        const opened = await openPipeline(database, { config, log, work: isLocal });
-        try {
-          const { scans, invalid } = await retryFailedJobs(database.db, opened.pipeline.queue, chosen);
-          for (const entry of invalid) {
-            console.error(`Job ${entry.id.slice(0, 8)} (${entry.stage}) cannot be retried: its payload is not a valid job (${entry.error}).`);
-          }
-          await recordCliAudit(database, { action: 'jobs.retry', targetType: 'failed_job', details: { jobs: chosen.map((job) => job.id) } });
-          console.log(`Retrying ${plural(chosen.length - invalid.length, 'job')} of ${plural(scans.length, 'scan')}.`);
-          if (!isLocal) return;
-          for (const scanRunId of scans) {
-            const bar = new ScanProgressBar();
-            const run = await opened.pipeline.coordinator.waitForScan(scanRunId, { onProgress: (progress) => bar.update(progress) });
-            bar.finish();
-            console.log(`Scan ${run.id} ${run.status}: ${plural(run.counts.findings, 'finding')}, ${plural(run.counts.errors, 'error')}.`);
-          }
-          const left = await repository.listOpen();
-          if (left.length > 0) console.log(`${plural(left.length, 'job')} failed again: overshare jobs failed`);
-        } finally {
-          await opened.close();
-        }
-      } finally {
-        await database.close();
-      }
-    });
+    .action(async (ids: string[], options: { all?: boolean }) => (await import('./jobs-actions.js')).retryJobs(ids, options));
   return jobs;
 }

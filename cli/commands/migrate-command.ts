@@ -1,25 +1,8 @@
 import { Command } from 'commander';
-import { migrateToLatest } from '../../store/migrate-to-latest.js';
-import { plural } from '../plural.js';
-import { createCommandContext, openConfiguredDatabase } from '../command-context.js';
 
 /** `overshare migrate`: brings the database schema up to date (also done by `serve` at start). */
 export function migrateCommand(): Command {
   return new Command('migrate')
     .description('apply database migrations (PostgreSQL with DATABASE_URL, else the embedded database)')
-    .action(async () => {
-      const context = createCommandContext('warn');
-      const database = await openConfiguredDatabase(context);
-      try {
-        const report = await migrateToLatest(database.db, context.log);
-        const where = `${database.kind === 'pglite' ? 'embedded database' : 'PostgreSQL'} ${database.location}`;
-        console.log(
-          report.applied.length === 0
-            ? `Schema is up to date (${plural(report.total, 'migration')}) in ${where}.`
-            : `Applied ${report.applied.length} of ${plural(report.total, 'migration')} (${report.applied.join(', ')}) in ${where}.`,
-        );
-      } finally {
-        await database.close();
-      }
-    });
+    .action(async () => (await import('./migrate-actions.js')).migrateDatabase());
 }

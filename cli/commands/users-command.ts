@@ -1,16 +1,6 @@
 import { Command, Option } from 'commander';
-import { InputValidationError, NotFoundError } from '../../core/errors.js';
-import { checkPasswordStrength, hashPassword } from '../../server/auth/password-hash.js';
-import type { Database } from '../../store/open-database.js';
-import { UsersRepository } from '../../store/repositories/users-repository.js';
-import type { Role, User } from '../../store/schema.js';
-import { createCommandContext } from '../command-context.js';
-import { formatTable, formatTime } from '../format-table.js';
-import { openMigratedDatabase } from '../open-migrated-database.js';
-import { plural } from '../plural.js';
-import { readPassword, type PasswordSource } from '../read-password.js';
-import { recordCliAudit } from '../record-cli-audit.js';
-import { terminalSafe } from '../terminal-safe.js';
+import type { Role } from '../../store/schema.js';
+import type { AddUserOptions } from './users-actions.js';
 
 /** The roles a user or key can have, as `--role` offers them. */
 export const ROLE_CHOICES: readonly Role[] = ['admin', 'reviewer', 'auditor', 'siem'];
@@ -19,13 +9,6 @@ const PASSWORD_HELP =
   '\nThe password is read from the first line of standard input with --password-stdin (for scripts); otherwise it is\n' +
   'asked twice at the terminal without echo; with neither, a random one is generated and printed once.\n' +
   'Passwords need at least 12 characters; a passphrase of several words is easiest.';
-
-interface AddOptions {
-  role: Role;
-  email?: string;
-  name?: string;
-  passwordStdin?: boolean;
-}
 
 /** `overshare users add|passwd|disable|enable|list`: the people who sign in to the review UI and API. */
 export function usersCommand(): Command {
@@ -40,30 +23,7 @@ export function usersCommand(): Command {
     .option('--name <name>', 'the name to show for the user')
     .option('--password-stdin', 'read the password from the first line of standard input')
     .addHelpText('after', PASSWORD_HELP)
-    .action(async (username: string, options: AddOptions) => {
-      if (options.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/u.test(options.email)) {
-        throw new InputValidationError('users add', [{ path: '--email', message: `"${options.email}" is not an e-mail address, such as jane.doe@example.com` }]);
-      }
-      await withDatabase(async (database) => {
-        const repository = new UsersRepository(database.db);
-        const existing = await repository.findByUsername(username);
-        // Checked before the password is asked for; create() still refuses a name taken meanwhile.
-        if (existing) {
-          throw new InputValidationError('users add', [{ path: 'username', message: `${terminalSafe(existing.username)} is taken (names are unique regardless of case); choose another` }]);
-        }
-        const { password, source } = await newPassword(options.passwordStdin === true, username);
-        const user = await repository.create({
-          username,
-          role: options.role,
-          passwordHash: await hashPassword(password),
-          ...(options.name === undefined ? {} : { displayName: options.name }),
-          ...(options.email === undefined ? {} : { email: options.email }),
-        });
-        await recordCliAudit(database, { action: 'user.created', targetType: 'user', targetId: user.id, details: { username: user.username, role: user.role } });
-        console.log(`Added ${shown(user)} (${user.role}) as ${user.id}.`);
-        if (source === 'generated') printGenerated(user, password);
-      });
-    });
+    .action(async (username: string, options: AddUserOptions) => (await import('./users-actions.js')).addUser(username, options));
 
   users
     .command('passwd')
@@ -71,120 +31,25 @@ export function usersCommand(): Command {
     .argument('<username>', 'the user, as `overshare users list` shows them')
     .option('--password-stdin', 'read the password from the first line of standard input')
     .addHelpText('after', PASSWORD_HELP)
-    .action(async (username: string, options: { passwordStdin?: boolean }) => {
-      // The user is looked up before the password is asked for: nobody types a passphrase for a typo.
-      await withDatabase(async (database) => {
-        const repository = new UsersRepository(database.db);
-        const user = await findUser(repository, username);
-        const { password, source } = await newPassword(options.passwordStdin === true, user.username);
-        await repository.setPasswordHash(user.id, await hashPassword(password));
-        await recordCliAudit(database, { action: 'user.password_changed', targetType: 'user', targetId: user.id, details: { username: user.username } });
-        console.log(`Set a new password for ${shown(user)}; their sessions have ended.`);
-        if (source === 'generated') printGenerated(user, password);
-      });
-    });
+    .action(async (username: string, options: { passwordStdin?: boolean }) => (await import('./users-actions.js')).setUserPassword(username, options));
 
   users
     .command('disable')
     .description('stop a user from signing in: their sessions end and their API keys stop working')
     .argument('<username>', 'the user, as `overshare users list` shows them')
-    .action(async (username: string) => {
-      await setActive(username, false);
-    });
+    .action(async (username: string) => (await import('./users-actions.js')).setUserActive(username, false));
 
   users
     .command('enable')
     .description('let a disabled user sign in again; their API keys work again')
     .argument('<username>', 'the user, as `overshare users list` shows them')
-    .action(async (username: string) => {
-      await setActive(username, true);
-    });
+    .action(async (username: string) => (await import('./users-actions.js')).setUserActive(username, true));
 
   users
     .command('list')
     .description('list the users with their role, state and last sign-in')
     .option('--json', 'one JSON object per user (JSON Lines)')
-    .action(async (options: { json?: boolean }) => {
-      await withDatabase(async (database) => {
-        const list = await new UsersRepository(database.db).list();
-        if (options.json === true) {
-          for (const user of list) console.log(JSON.stringify(userJson(user)));
-          return;
-        }
-        if (list.length === 0) {
-          console.log('No users yet. Add the first admin with `overshare users add NAME --role admin`.');
-          return;
-        }
-        const rows = list.map((user) => [user.username, user.role, user.is_active ? 'yes' : 'no', formatTime(user.last_login_at), user.display_name ?? '-', user.email ?? '-']);
-        console.log(formatTable(['USERNAME', 'ROLE', 'ACTIVE', 'LAST LOGIN', 'NAME', 'E-MAIL'], rows));
-        console.log(`\n${plural(list.length, 'user')}.`);
-      });
-    });
+    .action(async (options: { json?: boolean }) => (await import('./users-actions.js')).listUsers(options));
 
   return users;
-}
-
-async function setActive(username: string, isActive: boolean): Promise<void> {
-  await withDatabase(async (database) => {
-    const repository = new UsersRepository(database.db);
-    const user = await findUser(repository, username);
-    if (user.is_active === isActive) {
-      console.log(`${shown(user)} is already ${isActive ? 'enabled' : 'disabled'}; nothing changed.`);
-      return;
-    }
-    await repository.setActive(user.id, isActive);
-    await recordCliAudit(database, { action: isActive ? 'user.enabled' : 'user.disabled', targetType: 'user', targetId: user.id, details: { username: user.username } });
-    console.log(
-      isActive
-        ? `Enabled ${shown(user)}: they can sign in again, and their API keys work again.`
-        : `Disabled ${shown(user)}: their sessions have ended and their API keys stop working. \`overshare users enable ${shown(user)}\` undoes it.`,
-    );
-  });
-}
-
-/** The password for a user, checked for strength before anything is stored. */
-async function newPassword(isFromStdin: boolean, username: string): Promise<{ password: string; source: PasswordSource }> {
-  const result = await readPassword({ isFromStdin, label: `Password for ${terminalSafe(username)}` });
-  checkPasswordStrength(result.password);
-  return result;
-}
-
-function printGenerated(user: User, password: string): void {
-  console.log(`Generated password (shown only now; pass it on safely and change it with \`overshare users passwd ${shown(user)}\`):`);
-  console.log(password);
-}
-
-async function findUser(repository: UsersRepository, username: string): Promise<User> {
-  const user = await repository.findByUsername(username);
-  if (user) return user;
-  const error = new NotFoundError('user', username);
-  error.message = `No user is called ${JSON.stringify(username)}; \`overshare users list\` shows the users.`;
-  throw error;
-}
-
-async function withDatabase(work: (database: Database) => Promise<void>): Promise<void> {
-  const database = await openMigratedDatabase(createCommandContext('warn'));
-  try {
-    await work(database);
-  } finally {
-    await database.close();
-  }
-}
-
-function shown(user: User): string {
-  return terminalSafe(user.username);
-}
-
-function userJson(user: User): Record<string, unknown> {
-  return {
-    id: user.id,
-    username: user.username,
-    role: user.role,
-    isActive: user.is_active,
-    displayName: user.display_name,
-    email: user.email,
-    lastLoginAt: user.last_login_at?.toISOString() ?? null,
-    createdAt: user.created_at.toISOString(),
-    updatedAt: user.updated_at.toISOString(),
-  };
 }

@@ -43,7 +43,7 @@ export async function openFeedPage(page: Page, target: FeedPageTarget): Promise<
     if (error instanceof OvershareError) throw error;
     // Timeouts, resets and refused connections pass more often than not; the retry budget bounds the cost.
     const what = error instanceof TimeoutError ? `did not load within ${target.navigationTimeoutMs} ms` : 'failed to load (network error)';
-    throw new TransientError(`${platform}: ${where} ${what}; it will be retried.`, { cause: error });
+    throw new TransientError(`${platform}: ${where} ${what}; it will be retried.`, { cause: error, kind: error instanceof TimeoutError ? 'timeout' : 'network' });
   }
   if (response === null) {
     throw new PermanentError(`${platform}: loading ${where} gave no document; check the account's address.`);
@@ -54,6 +54,7 @@ export async function openFeedPage(page: Page, target: FeedPageTarget): Promise<
   if (status === 429 || status >= 500) {
     const retryAfterMs = serverWaitMs(response.headers());
     throw new TransientError(`${platform}: ${where} answered HTTP ${status}; it will be retried later.`, {
+      kind: status === 429 ? 'rate_limited' : 'server_error',
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });
   }

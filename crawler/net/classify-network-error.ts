@@ -27,7 +27,7 @@ export function classifyNetworkError(error: unknown, shownUrl: string): Overshar
   const code = errorCode(error);
   const what = code === undefined ? 'failed' : `failed with ${code}`;
   if (code !== undefined && TRANSIENT_CODES.has(code)) {
-    return new TransientError(`Request to ${shownUrl} ${what}; it will be retried.`, { cause: error });
+    return new TransientError(`Request to ${shownUrl} ${what}; it will be retried.`, { cause: error, kind: code === 'ETIMEDOUT' ? 'timeout' : 'network' });
   }
   if (code === 'ENOTFOUND') {
     return new PermanentError(`Request to ${shownUrl} failed: the host name does not exist. Check the account or media URL.`, { cause: error });
@@ -36,7 +36,7 @@ export function classifyNetworkError(error: unknown, shownUrl: string): Overshar
     return new PermanentError(`Request to ${shownUrl} ${what}: the server's certificate or HTTP answer is invalid.`, { cause: error });
   }
   // Unknown socket trouble is more often passing than not; the retry budget bounds the cost.
-  return new TransientError(`Request to ${shownUrl} ${what}; it will be retried.`, { cause: error });
+  return new TransientError(`Request to ${shownUrl} ${what}; it will be retried.`, { cause: error, kind: 'network' });
 }
 
 function errorCode(error: unknown): string | undefined {

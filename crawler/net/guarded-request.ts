@@ -66,7 +66,7 @@ export async function guardedRequest(url: string | URL, options: GuardedRequestO
   if (typeof url === 'string' && !URL.canParse(url)) throw new PermanentError(`${redactUrl(url)} is not a URL the crawler can fetch; check the account or media URL.`);
   const stop = new AbortController();
   const timer = setTimeout(() => {
-    stop.abort(new TransientError(`Request to ${redactUrl(String(url))} did not finish within ${options.timeoutMs} ms; it will be retried.`));
+    stop.abort(new TransientError(`Request to ${redactUrl(String(url))} did not finish within ${options.timeoutMs} ms; it will be retried.`, { kind: 'timeout' }));
   }, options.timeoutMs);
   const onCallerAbort = () => stop.abort(options.signal?.reason);
   if (options.signal?.aborted === true) onCallerAbort();

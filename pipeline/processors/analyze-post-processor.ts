@@ -5,13 +5,15 @@ import { PipelineWorkRepository } from '../../store/repositories/pipeline-work-r
 import { PostAnalysisRepository } from '../../store/repositories/post-analysis-repository.js';
 import { findingDedupeKey, type FindingInput } from '../../store/repositories/upsert-finding.js';
 import type { Evidence, Media } from '../../store/schema.js';
+import { takeoverSignalFindingsOf } from '../detect-takeover.js';
 import type { AnalyzePayload, StageJob } from '../job-payloads.js';
 import type { PipelineDependencies } from '../pipeline-dependencies.js';
 import { followUpJobs } from '../follow-up-jobs.js';
 
 /**
  * Runs the rules over a post's text and its images' OCR words and metadata, and saves the
- * findings with their events in one transaction (see PostAnalysisRepository). A post analyzed
+ * findings with their events in one transaction (see PostAnalysisRepository). Rules limited to
+ * other kinds of account (the takeover scams: corporate only) are skipped. A post analyzed
  * already is left alone; a post whose images are not all read yet gets their jobs back instead.
  */
 export async function analyzePostProcessor(payload: AnalyzePayload, deps: PipelineDependencies): Promise<StageJob[]> {
@@ -24,11 +26,13 @@ export async function analyzePostProcessor(payload: AnalyzePayload, deps: Pipeli
     return followUpJobs(payload.scanRunId, [{ postId: post.id, contentSha256: post.content_sha256, pendingMediaIds }]);
   }
   const readable = media.filter((item) => item.status === 'extracted');
-  const analysis = analyzePost(deps.ruleSet, {
-    text: post.text ?? '',
-    images: readable.map(imageInput),
-    account: `${account.platform}:${account.handle}`,
-  });
+  // postForAnalysis leaves the kind out; read here until it carries it.
+  const kind = (await deps.db.selectFrom('accounts').select('kind').where('id', '=', account.id).executeTakeFirst())?.kind;
+  const analysis = analyzePost(
+    deps.ruleSet,
+    { text: post.text ?? '', images: readable.map(imageInput), account: `${account.platform}:${account.handle}` },
+    kind === undefined ? {} : { accountKind: kind },
+  );
   // One finding per (rule, evidence): the same words twice in a post are one finding, the
   // highest-scoring occurrence (findings come highest first), not a finding and a new version of it.
   const seen = new Set<string>();
@@ -40,6 +44,9 @@ export async function analyzePostProcessor(payload: AnalyzePayload, deps: Pipeli
       seen.add(key);
       return true;
     });
+  // Takeover signals were filed on the post when its account was collected: saved again as they
+  // are, so the analysis neither supersedes them nor drops the post's text as finding-free.
+  if (kind === 'corporate') findings.push(...(await takeoverSignalFindingsOf(deps.db, post.id)));
   const saved = await new PostAnalysisRepository(deps.db).save(post.id, post.content_sha256, findings);
   if (saved !== undefined && (saved.created > 0 || saved.updated > 0 || saved.superseded > 0)) {
     deps.log.info({ scanRunId: payload.scanRunId, postId: post.id, ...saved }, 'findings recorded');

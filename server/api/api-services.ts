@@ -16,6 +16,9 @@ export interface RuleInfo {
   category: string;
   severity: string;
   pack: string;
+  description?: string | undefined;
+  /** The pack's own samples: texts the rule must flag, and neighbours it must leave alone. */
+  examples?: { leak: readonly string[]; clean: readonly string[] } | undefined;
 }
 
 /** What the API's routes work with, built once by `serve` (and by tests, with real parts). */

@@ -21,6 +21,7 @@ export const ACCOUNT_CSV_COLUMNS = [
   'legal_basis_at',
   'schedule',
   'active',
+  'is_canary',
 ] as const;
 export type AccountColumn = (typeof ACCOUNT_CSV_COLUMNS)[number];
 const REQUIRED_COLUMNS: readonly AccountColumn[] = ['platform', 'handle', 'kind'];
@@ -58,6 +59,22 @@ const optionalDate = z
     }
     return date;
   });
+
+/** A yes/no field; empty means `whenEmpty`. */
+function yesNo(whenEmpty: boolean) {
+  return z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, context) => {
+      const word = (value ?? '').toLowerCase();
+      if (word === '') return whenEmpty;
+      if (['yes', 'true', '1'].includes(word)) return true;
+      if (['no', 'false', '0'].includes(word)) return false;
+      context.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not yes or no: use yes/no, true/false or 1/0 (empty means ${whenEmpty ? 'yes' : 'no'})` });
+      return z.NEVER;
+    });
+}
 
 const fieldsSchema = z
   .object({
@@ -100,17 +117,8 @@ const fieldsSchema = z
           for (const issue of error.issues) context.addIssue({ code: 'custom', message: issue.message });
         }
       }),
-    active: z
-      .string()
-      .trim()
-      .optional()
-      .transform((value, context) => {
-        const word = (value ?? '').toLowerCase();
-        if (word === '' || ['yes', 'true', '1'].includes(word)) return true;
-        if (['no', 'false', '0'].includes(word)) return false;
-        context.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not yes or no: use yes/no, true/false or 1/0 (empty means yes)` });
-        return z.NEVER;
-      }),
+    active: yesNo(true),
+    is_canary: yesNo(false),
   })
   .superRefine((fields, context) => {
     // A registry of people's accounts without owners is useless: nobody can be told or asked.
@@ -146,6 +154,8 @@ export function parseAccountFields(fields: Partial<Record<AccountColumn, string>
     handle: row.handle,
     kind: row.kind,
     isActive: row.active,
+    // Only when set: most accounts are not canaries, and their input stays as it was.
+    ...(row.is_canary ? { isCanary: true } : {}),
     ...definedOnly({
       url: given(row.url),
       displayName: given(row.display_name),

@@ -25,6 +25,8 @@ export interface AccountInput {
   schedule?: string;
   /** Default true; an inactive account is registered but never scanned. */
   isActive?: boolean;
+  /** Default false; a canary is read to watch its platform, its posts never stored or analyzed. */
+  isCanary?: boolean;
   settings?: Record<string, unknown>;
 }
 
@@ -42,6 +44,8 @@ export interface AccountPageFilter extends AccountFilter {
   owner?: string;
   /** Text found, ignoring case, in the handle, the display name or the owner's name or e-mail address. */
   q?: string;
+  /** Only accounts with an open coverage gap. */
+  isUncovered?: boolean;
   /** The last account of the previous page (the list is ordered by platform, then handle). */
   after?: { platform: string; handle: string };
 }
@@ -59,6 +63,7 @@ export interface AccountChanges {
   /** A schedule as `parseSchedule` reads it; null means the installation's default. */
   schedule?: string | null;
   isActive?: boolean;
+  isCanary?: boolean;
 }
 
 /** A scan an account took part in, and how the account fared in it. */
@@ -116,6 +121,7 @@ export class AccountsRepository {
           legal_basis_at: input.legalBasisAt ?? null,
           schedule: input.schedule ?? null,
           is_active: isActive,
+          is_canary: input.isCanary ?? false,
           crawl_cursor: null,
           last_error: null,
           last_error_at: null,
@@ -202,6 +208,9 @@ export class AccountsRepository {
     if (filter.platform !== undefined) query = query.where('platform', '=', filter.platform);
     if (filter.status !== undefined) query = query.where('status', '=', filter.status);
     if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
+    if (filter.isUncovered === true) {
+      query = query.where((eb) => eb.exists(eb.selectFrom('coverage_gaps').select('id').whereRef('account_id', '=', 'accounts.id').where('ended_at', 'is', null)));
+    }
     const { owner, q, after } = filter;
     if (owner !== undefined) {
       // Written as the indexes are (lower(...)), so they serve it; folded by PostgreSQL on both sides
@@ -249,6 +258,7 @@ export class AccountsRepository {
         legal_basis_at: changes.legalBasisAt,
         schedule: changes.schedule,
         is_active: changes.isActive,
+        is_canary: changes.isCanary,
       };
       for (const [column, value] of Object.entries(columns)) {
         if (value !== undefined) Object.assign(set, { [column]: value });

@@ -218,7 +218,7 @@ for (const target of storeTargets()) {
       expect(nextCursor).not.toBeNull();
       const good = nextCursor ?? '';
       const decoded = JSON.parse(Buffer.from(good, 'base64url').toString('utf8')) as { b: string; c: string };
-      const altered = Buffer.from(JSON.stringify({ ...decoded, b: decoded.b.replace(/"i":"[0-9a-f]/u, '"i":"0') })).toString('base64url');
+      const altered = Buffer.from(JSON.stringify({ ...decoded, b: decoded.b.replace(/"i":"[0-9a-f]/u, (head) => `${head.slice(0, -1)}${head.endsWith('0') ? '1' : '0'}`) })).toString('base64url');
       for (const cursor of ['not a cursor', 'e30', good.slice(0, -3), altered, `${good}x`]) {
         const attempt = query.list({}, { sort: 'created_at', order: 'desc', limit: 1, cursor });
         await expect(attempt).rejects.toBeInstanceOf(InvalidCursorError);

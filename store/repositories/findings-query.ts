@@ -258,7 +258,7 @@ function keysetQuery(db: Kysely<Schema>, filter: FindingListFilter, sort: Keyset
   const selected = part.kind === 'timestamp' ? sql`to_char(${part.expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` : part.expression;
   let query = findingWithContext(db)
     .select(sql<(string | number)[]>`json_build_array(${selected})`.as('sort_key'))
-    .where((eb) => eb.and(filterConditions(filter)));
+    .where((eb) => eb.and(findingFilterConditions(filter)));
   if (after) {
     const value = part.kind === 'timestamp' ? sql`${after.key[0]}::timestamptz` : sql`${after.key[0]}::integer`;
     // A row comparison over the whole key: one index range scan, exact at ties.
@@ -286,7 +286,8 @@ export function findingWithContext(db: Kysely<Schema>) {
     ]);
 }
 
-function filterConditions(filter: FindingListFilter): Expression<SqlBool>[] {
+/** The WHERE conditions of a filter, over `findingWithContext`'s tables: lists and their counts narrow alike. */
+export function findingFilterConditions(filter: FindingListFilter): Expression<SqlBool>[] {
   const conditions: Expression<SqlBool>[] = [];
   const anyOf = (column: string, values: readonly string[] | undefined) => {
     if (values && values.length > 0) conditions.push(sql<SqlBool>`${sql.ref(column)} IN (${sql.join(values)})`);

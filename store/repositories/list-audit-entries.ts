@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { ActorType, AuditEntry, Schema } from '../schema.js';
 
 /** Which audit entries a page holds; every filter given narrows it. */
@@ -18,9 +18,23 @@ export interface AuditFilter {
   limit: number;
 }
 
+/** An audit entry with the name of who acted: a user's username, an API key's name, or null. */
+export type NamedAuditEntry = AuditEntry & { actor_name: string | null };
+
 /** A page of the audit log, newest first (by id, which grows with every entry), filtered. */
-export async function listAuditEntries(db: Kysely<Schema>, filter: AuditFilter): Promise<AuditEntry[]> {
-  let query = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(filter.limit);
+export async function listAuditEntries(db: Kysely<Schema>, filter: AuditFilter): Promise<NamedAuditEntry[]> {
+  let query = db
+    .selectFrom('audit_log')
+    .selectAll()
+    // Auditors must see who acted without the right to list users or keys; a removed actor has no name.
+    .select(
+      sql<string | null>`case audit_log.actor_type
+        when 'user' then (select users.username from users where users.id::text = audit_log.actor_id)
+        when 'api_key' then (select api_keys.name from api_keys where api_keys.id::text = audit_log.actor_id)
+      end`.as('actor_name'),
+    )
+    .orderBy('id', 'desc')
+    .limit(filter.limit);
   if (filter.actorType !== undefined) query = query.where('actor_type', '=', filter.actorType);
   if (filter.actorId !== undefined) query = query.where('actor_id', '=', filter.actorId);
   if (filter.actionPrefix !== undefined) query = query.where('action', 'like', `${escapeLike(filter.actionPrefix)}%`);

@@ -6,14 +6,19 @@ import { seedAccount, seedFinding } from '../../test/support/seed-findings.js';
 import { storeTargets } from '../../test/support/store-targets.js';
 import { migrateToLatest } from '../migrate-to-latest.js';
 import type { Database } from '../open-database.js';
+import type { FindingOutboxEvent } from '../finding-event-payload.js';
 import type { Account, Finding, Schema } from '../schema.js';
+import { CoverageRepository } from './coverage-repository.js';
 import { FindingEventsRepository, toOutboxEvent } from './finding-events-repository.js';
 import { PersonDataRepository, personIdentifierSha256 } from './person-data-repository.js';
 import { SuppressionsRepository } from './suppressions-repository.js';
 
 const ADMIN = { actorType: 'user' as const, actorId: 'admin-1', ip: '127.0.0.1' };
 
-/** A person with two accounts (one registered in upper case), posts, findings, a comment and audit entries; plus traces elsewhere. */
+/**
+ * A person with two accounts (one registered in upper case), posts, findings, a comment, audit
+ * entries and a closed coverage gap (two outbox events naming the handle); plus traces elsewhere.
+ */
 async function seedPerson(db: Kysely<Schema>, tag: string) {
   const email = `${tag}.doe@corp.example`;
   const employeeId = `EMP-${tag.toUpperCase()}`;
@@ -29,6 +34,11 @@ async function seedPerson(db: Kysely<Schema>, tag: string) {
   await db.insertInto('finding_comments').values({ finding_id: findings[0]!.id, author_type: 'user', author_id: 'rev-1', author_name: 'Reviewer', body: `asked ${owner.name} to delete it` }).execute();
   await db.insertInto('audit_log').values({ actor_type: 'user', actor_id: 'admin-1', action: 'account.create', target_type: 'account', target_id: first.id, details: JSON.stringify({ handle }), ip: '10.9.8.7' }).execute();
   await db.insertInto('audit_log').values({ actor_type: 'user', actor_id: 'rev-1', action: 'finding.reveal', target_type: 'finding', target_id: findings[1]!.id }).execute();
+  const gap = await db.transaction().execute(async (trx) => {
+    const { gap: opened } = await CoverageRepository.recordFailure(trx, first, { reason: 'login_wall', error: `${handle} needs a login`, at: new Date('2030-01-01T00:00:00Z') });
+    await CoverageRepository.recordRestored(trx, first, { at: new Date('2030-01-02T00:00:00Z'), publishedAt: [], uncoveredUntil: null, coveredSince: new Date('2030-01-01T00:00:00Z') });
+    return opened;
+  });
   const run = await db
     .insertInto('scan_runs')
     .values({ trigger: 'manual', errors: JSON.stringify([{ at: '2030-01-01T00:00:00Z', message: `${handle} blocked`, accountId: first.id }]) })
@@ -42,7 +52,7 @@ async function seedPerson(db: Kysely<Schema>, tag: string) {
     .insertInto('idempotency_keys')
     .values({ actor: 'user:admin-1', key: `k-${tag}`, method: 'post', path: '/api/v1/accounts', request_sha256: 'x', status_code: 201, response_body: JSON.stringify({ id: first.id, handle }) })
     .execute();
-  return { email, employeeId, handle, name: owner.name, accounts: [first, second], findings, scanRunId: run.id };
+  return { email, employeeId, handle, name: owner.name, accounts: [first, second], findings, gapId: gap.id, scanRunId: run.id };
 }
 
 for (const target of storeTargets()) {
@@ -126,7 +136,8 @@ for (const target of storeTargets()) {
 
       const counts = await people.erase({ kind: 'email', value: person.email }, ADMIN, now);
 
-      expect(counts).toEqual({ accounts: 2, posts: 2, findings: 2, comments: 1, events: 2, suppressions: 1, auditEntries: 2, failedJobs: 1, storedReplies: replies });
+      // Events: the two findings' and the two of the coverage gap, which name the account.
+      expect(counts).toEqual({ accounts: 2, posts: 2, findings: 2, comments: 1, events: 4, suppressions: 1, auditEntries: 2, failedJobs: 1, storedReplies: replies });
       // Every kept reply goes, not only those naming an account id: a reply may hold the person's
       // data in any form (a comment body, a search), and they are only a 24-hour retry cache.
       expect(replies).toBeGreaterThanOrEqual(2);
@@ -137,7 +148,9 @@ for (const target of storeTargets()) {
       expect(naming).toEqual([]);
 
       // The SIEM: one finding.purged event per finding, reason erasure, naming no one.
-      const events = (await new FindingEventsRepository(database.db).listAfter(lastSeq, 100)).map(toOutboxEvent);
+      const rows = (await new FindingEventsRepository(database.db).listAfter(lastSeq, 100)).map(toOutboxEvent);
+      const events = rows.filter((event): event is FindingOutboxEvent => event.type === 'finding.purged');
+      expect(events).toHaveLength(rows.length);
       expect(events.map((event) => [event.type, event.findingId, event.payload.purgeReason]).sort()).toEqual(
         person.findings.map((finding) => ['finding.purged', finding.id, 'erasure']).sort(),
       );
@@ -151,12 +164,17 @@ for (const target of storeTargets()) {
       expect(await database.db.selectFrom('suppressions').select(['id', 'source_finding_id']).where('id', 'in', [bound.id, wide.id]).execute()).toEqual([{ id: wide.id, source_finding_id: null }]);
       const audit = await lastAudit();
       expect(audit).toMatchObject({ action: 'person.erased', target_type: 'person', target_id: personIdentifierSha256({ kind: 'email', value: person.email }) });
-      expect(audit.details).toMatchObject({ accounts: 2, findings: 2, events: 2, audit_entries: 2 });
+      expect(audit.details).toMatchObject({ accounts: 2, findings: 2, events: 4, audit_entries: 2 });
+      expect(await database.db.selectFrom('finding_events').select('id').where('finding_id', '=', person.gapId).execute()).toEqual([]);
 
       // Everyone else is as they were.
       const kept = await people.export({ kind: 'email', value: other.email }, ADMIN);
       expect([kept?.accounts.length, kept?.posts.length, kept?.findings.length, kept?.comments.length, kept?.audit.length]).toEqual([2, 2, 2, 1, 2]);
       expect(await database.db.selectFrom('finding_events').select('id').where('finding_id', 'in', other.findings.map((finding) => finding.id)).execute()).toHaveLength(2);
+      expect(await database.db.selectFrom('finding_events').select('type').where('finding_id', '=', other.gapId).orderBy('seq').execute()).toEqual([
+        { type: 'coverage.gap' },
+        { type: 'coverage.restored' },
+      ]);
       const otherRun = await database.db.selectFrom('scan_runs').select('errors').where('id', '=', other.scanRunId).executeTakeFirstOrThrow();
       expect(otherRun.errors).toHaveLength(1);
       expect(await database.db.selectFrom('failed_jobs').select('id').where('job_key', '=', 'collect_keep').execute()).toHaveLength(1);
@@ -178,6 +196,7 @@ for (const target of storeTargets()) {
       expect([exported?.accounts[0]?.handle, exported?.findings.length, exported?.audit.length]).toEqual([person.handle, 2, 2]);
       const events = await database.db.selectFrom('finding_events').select('type').where('finding_id', 'in', person.findings.map((finding) => finding.id)).execute();
       expect(events.map((event) => event.type)).toEqual(['finding.created', 'finding.created']);
+      expect(await database.db.selectFrom('finding_events').select('id').where('finding_id', '=', person.gapId).execute()).toHaveLength(2);
     });
   });
 }

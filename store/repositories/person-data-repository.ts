@@ -40,7 +40,10 @@ export interface ErasureCounts {
   posts: number;
   findings: number;
   comments: number;
-  /** Earlier outbox events of the erased findings (each finding gets one new `finding.purged` event instead). */
+  /**
+   * Earlier outbox events of the erased findings (each finding gets one new `finding.purged` event
+   * instead), and the coverage events of their accounts' gaps (they name the account; none replaces them).
+   */
   events: number;
   /** Suppressions bound to the erased accounts. */
   suppressions: number;
@@ -117,11 +120,13 @@ export class PersonDataRepository {
   /**
    * Erases the person in one transaction: each of their findings gets a `finding.purged` event
    * (reason `erasure`, naming no one: the account is scrubbed and the post gone before it is
-   * built), their earlier outbox events, accounts (with posts, images, findings, comments),
-   * account-bound suppressions, failed jobs and the audit entries about them are deleted, with
-   * every kept idempotent reply of anyone (a 24-hour retry cache that may quote the person), and `person.erased` is audited with a hash of the identifier and the counts.
-   * Suppressions wider than one account that were made from their findings stay, without the
-   * link. Nothing of anyone else is touched. Undefined when no account is theirs.
+   * built), their earlier outbox events and their accounts' coverage events, accounts (with posts,
+   * images, findings, comments, coverage gaps and collection attempts), account-bound
+   * suppressions, failed jobs and the audit entries about them are deleted, with every kept
+   * idempotent reply of anyone (a 24-hour retry cache that may quote the person), and
+   * `person.erased` is audited with a hash of the identifier and the counts. Suppressions wider
+   * than one account that were made from their findings stay, without the link. Nothing of anyone
+   * else is touched. Undefined when no account is theirs.
    */
   async erase(identifier: PersonIdentifier, actor: PersonRequestActor, now: Date): Promise<ErasureCounts | undefined> {
     return this.db.transaction().execute(async (trx) => {
@@ -132,10 +137,17 @@ export class PersonDataRepository {
       const findingIds = findings.map((finding) => finding.id);
       const postIds = (await trx.selectFrom('posts').select('id').where('account_id', 'in', accountIds).execute()).map((row) => row.id);
       const commentIds = (await trx.selectFrom('finding_comments').select('id').where(anyOf('finding_id', findingIds)).execute()).map((row) => row.id);
+      // Coverage events are keyed by their gap's id; the gaps themselves go with the accounts (cascade).
+      const gapIds = (await trx.selectFrom('coverage_gaps').select('id').where('account_id', 'in', accountIds).execute()).map((row) => row.id);
 
       // The outbox and the audit log are append-only; this flag lets this transaction delete from them.
       await sql`set local overshare.retention_purge = 'on'`.execute(trx);
       const events = await trx.deleteFrom('finding_events').where(anyOf('finding_id', findingIds)).executeTakeFirst();
+      const coverageEvents = await trx
+        .deleteFrom('finding_events')
+        .where(anyOf('finding_id', gapIds))
+        .where('type', 'in', ['coverage.gap', 'coverage.restored'])
+        .executeTakeFirst();
       const auditEntries = await trx.deleteFrom('audit_log').where(anyOf('target_id', [...accountIds, ...postIds, ...findingIds, ...commentIds], 'text')).executeTakeFirst();
       const failedJobs = await trx
         .deleteFrom('failed_jobs')
@@ -176,7 +188,7 @@ export class PersonDataRepository {
         posts: Number(posts.numDeletedRows),
         findings: findings.length,
         comments: commentIds.length,
-        events: Number(events.numDeletedRows),
+        events: Number(events.numDeletedRows) + Number(coverageEvents.numDeletedRows),
         suppressions: Number(suppressions.numDeletedRows),
         auditEntries: Number(auditEntries.numDeletedRows),
         failedJobs: Number(failedJobs.numDeletedRows),

@@ -96,7 +96,7 @@ export class PostAnalysisRepository {
  * Whether a finding of this analysis is new and covered by a suppression in force. The
  * suppressions are read once per save (they are few), and only when there are findings at all.
  */
-async function suppressionCheck(trx: Transaction<Schema>, findings: readonly FindingInput[]): Promise<(input: FindingInput) => Promise<boolean>> {
+export async function suppressionCheck(trx: Transaction<Schema>, findings: readonly FindingInput[]): Promise<(input: FindingInput) => Promise<boolean>> {
   if (findings.length === 0) return () => Promise.resolve(false);
   const accountIds = [...new Set(findings.map((input) => input.accountId))];
   const suppressions: Suppression[] = await SuppressionsRepository.activeFor(trx, accountIds, new Date());

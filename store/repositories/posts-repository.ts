@@ -22,7 +22,10 @@ export type UpsertOutcome = 'created' | 'changed' | 'unchanged';
 export class PostsRepository {
   constructor(private readonly db: Kysely<Schema>) {}
 
-  /** Stores a collected post; a changed post gets its new content and is queued for analysis again. */
+  /**
+   * Stores a collected post; a changed post gets its new content and is queued for analysis again.
+   * Either way the post counts as seen now and present (`last_seen_at`, `gone_at` cleared).
+   */
   async upsert(input: PostInput): Promise<{ post: Post; outcome: UpsertOutcome }> {
     const contentSha256 = postContentHash(input.text, input.mediaUrls ?? []);
     const row = await this.db
@@ -49,6 +52,8 @@ export class PostsRepository {
             content_sha256: eb.ref('excluded.content_sha256'),
             analyzed_at: null,
             content_dropped_at: null,
+            last_seen_at: sql<Date>`now()`,
+            gone_at: null,
           }))
           .where('posts.content_sha256', '<>', (eb) => eb.ref('excluded.content_sha256')),
       )
@@ -60,11 +65,13 @@ export class PostsRepository {
       const { is_inserted: isInserted, ...post } = row;
       return { post, outcome: isInserted ? 'created' : 'changed' };
     }
+    // Unchanged, but collected: seen now, and present again if it was gone.
     const post = await this.db
-      .selectFrom('posts')
-      .selectAll()
+      .updateTable('posts')
+      .set({ last_seen_at: sql<Date>`greatest(last_seen_at, now())`, gone_at: null })
       .where('platform', '=', input.platform)
       .where('external_id', '=', input.externalId)
+      .returningAll()
       .executeTakeFirstOrThrow();
     return { post, outcome: 'unchanged' };
   }

@@ -37,6 +37,8 @@ export interface FixturePost {
 export interface FixtureAccount {
   handle: string;
   displayName: string;
+  /** The account's picture; platforms that show one use `/media/avatar-<handle>.jpg` when unset. */
+  avatarUrl?: string;
   /** Newest first. */
   posts: FixturePost[];
 }

@@ -62,7 +62,13 @@ export type Fault =
   /** 302 to a private address (the cloud metadata service by default). */
   | { kind: 'redirect-private'; location?: string; times?: number }
   /** The connection is closed without an answer. */
-  | { kind: 'hang-up'; times?: number };
+  | { kind: 'hang-up'; times?: number }
+  /**
+   * The normal answer with its markup changed the way a redesign would: in HTML every class name
+   * and data-* attribute renamed (`v2-` prefix), in JSON the body wrapped as `{"data": …}`, in XML
+   * feeds the items renamed; adapters then find no posts or cannot read the answer.
+   */
+  | { kind: 'markup-changed'; times?: number };
 
 export interface RecordedRequest {
   platform: string;
@@ -229,11 +235,13 @@ export async function startFixtureServer(network: FixtureNetwork, fixtures: read
         case 'hang-up':
           request.socket.destroy();
           return;
+        case 'markup-changed':
+          break;
         case undefined:
           break;
       }
       const answer = fixture.handle(fixtureRequest, helpers) ?? { status: 404, headers: { 'content-type': 'text/plain' }, body: 'not found' };
-      if (!response.destroyed) send(request, response, first, answer);
+      if (!response.destroyed) send(request, response, first, fault?.kind === 'markup-changed' ? redesigned(answer) : answer);
     })().catch((error: unknown) => {
       response.writeHead(500, { 'content-type': 'text/plain' });
       response.end(`fixture server error: ${error instanceof Error ? error.message : 'unknown'}`);
@@ -260,6 +268,24 @@ export async function startFixtureServer(network: FixtureNetwork, fixtures: read
       await once(server, 'close').catch(() => undefined);
     },
   };
+}
+
+/** The answer as a redesigned platform would send it (see the `markup-changed` fault). */
+function redesigned(answer: FixtureResponse): FixtureResponse {
+  if (answer.status !== 200) return answer;
+  // Bytes in a legacy charset go through latin1, which keeps every byte: the markup renamed is ASCII.
+  const text = typeof answer.body === 'string' ? answer.body : answer.body.toString('latin1');
+  const asBody = (changed: string) => (typeof answer.body === 'string' ? changed : Buffer.from(changed, 'latin1'));
+  const type = Object.entries(answer.headers ?? {}).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
+  if (/json/u.test(type)) return { ...answer, body: asBody(`{"data":${text}}`) };
+  if (/html/u.test(type)) {
+    const changed = text
+      .replace(/\bclass="([^"]*)"/gu, (_match, names: string) => `class="${names.split(/\s+/u).filter((name) => name !== '').map((name) => `v2-${name}`).join(' ')}"`)
+      .replace(/\bdata-([\w-]+)=/gu, 'data-v2-$1=');
+    return { ...answer, body: asBody(changed) };
+  }
+  if (/xml/u.test(type)) return { ...answer, body: asBody(text.replace(/<(\/?)(item|entry)\b/gu, '<$1v2-$2')) };
+  return answer;
 }
 
 /**

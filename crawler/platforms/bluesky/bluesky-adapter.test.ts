@@ -137,6 +137,14 @@ describe('blueskyAdapter against the fixture AppView', () => {
     expect((error as Error).message).toMatch(/^bluesky: /u);
   });
 
+  it("shows the account's display name and avatar on the newest page only", async () => {
+    const first = await blueskyAdapter.fetchPage(request('acme'), plainAdapterContext());
+    expect(first.profile).toEqual({ displayName: 'Fixture acme', avatarUrl: `${server.origin}/media/avatar-acme.jpg` });
+    const second = await blueskyAdapter.fetchPage(request('acme', first.nextPage), plainAdapterContext());
+    expect(second.posts.length).toBeGreaterThan(0);
+    expect(second.profile).toBeUndefined();
+  });
+
   it('rejects a name that can be neither a handle nor a DID without asking the AppView', () => {
     for (const handle of ['not a handle', 'https://bsky.app/profile/a%', '-bad-.bsky.social', '']) {
       expect(() => normalizeBlueskyActor(handle), handle).toThrow(InputValidationError);
@@ -335,6 +343,14 @@ describe('readAuthorFeed on a real AppView answer', () => {
       permalink: 'https://bsky.app/profile/did%3Aplc%3Az72i7hdynmk6r22z27h6tvur/post/3lbnxyeqxhk2f',
       media: [],
     });
+  });
+
+  it('takes the profile from the reposting account when the newest item is a repost, and none from a later page', () => {
+    const [, repost, ...rest] = REAL_ANSWER.feed;
+    const fromRepost = readAuthorFeed({ ...REAL_ANSWER, feed: [repost, ...rest] }, 'https://public.api.bsky.app/xrpc/x', undefined);
+    expect(fromRepost.profile).toEqual({ displayName: 'Acme' });
+    expect(page.profile).toEqual({ displayName: 'Acme' });
+    expect(readAuthorFeed(REAL_ANSWER, 'https://public.api.bsky.app/xrpc/x', '2026-11-20T00:00:00.000Z').profile).toBeUndefined();
   });
 
   it('stops paging when a page is empty or the cursor does not move', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { redactUrl } from '../../../core/config.js';
+import type { ObservedProfile } from '../../../core/coverage.js';
 import { PermanentError } from '../../../core/errors.js';
 import type { CollectedMedia, CollectedPost, FeedPage } from '../../platform-adapter.js';
 import { newestFirst } from '../newest-first.js';
@@ -14,7 +15,7 @@ import type { UnreadablePost } from '../readable-posts.js';
 /** Where a post is shown on the web; the AppView serves JSON only, so permalinks point to the public web app. */
 export const BLUESKY_WEB_URL = 'https://bsky.app';
 
-const profile = z.object({ did: z.string().startsWith('did:'), handle: z.string() });
+const profile = z.object({ did: z.string().startsWith('did:'), handle: z.string(), displayName: z.string().nullish(), avatar: z.string().nullish() });
 const postView = z.object({
   uri: z.string().regex(/^at:\/\/[^/]+\/[^/]+\/[^/]+$/u),
   author: profile,
@@ -46,7 +47,8 @@ export type AuthorFeedPage = FeedPage & { unreadable: UnreadablePost[] };
 
 /**
  * The posts of one getAuthorFeed answer, newest first, and the next page's cursor (absent when
- * the page is empty or the cursor did not move). `answerUrl` is the address that answered, for
+ * the page is empty or the cursor did not move); on the newest page, the account's display name
+ * and avatar. `answerUrl` is the address that answered, for
  * resolving relative media URLs; `pageToken` the cursor this page was asked with. An item of an
  * unexpected shape (a post, a repost's reason, an embed) is left out and listed in `unreadable`.
  * Throws a PermanentError naming bluesky when the answer is not a feed.
@@ -61,6 +63,10 @@ export function readAuthorFeed(json: unknown, answerUrl: string, pageToken: stri
   }
   const posts: CollectedPost[] = [];
   const unreadable: UnreadablePost[] = [];
+  // The newest page's first item shows the account's profile: the reposter of a repost, else the author.
+  const first = pageToken === undefined ? feedItem.safeParse(parsed.data.feed[0]) : undefined;
+  const shown = first?.success === true ? (first.data.reason?.$type === REASON_REPOST ? first.data.reason.by : first.data.post.author) : undefined;
+  const observed = shown === undefined ? undefined : profileOf(shown, answerUrl);
   for (const raw of parsed.data.feed) {
     const read = readItem(raw, answerUrl);
     if (read === undefined) continue;
@@ -72,7 +78,20 @@ export function readAuthorFeed(json: unknown, answerUrl: string, pageToken: stri
   posts.sort(newestFirst);
   const { cursor } = parsed.data;
   const hasNext = cursor !== undefined && cursor !== '' && cursor !== pageToken && parsed.data.feed.length > 0;
-  return hasNext ? { posts, unreadable, nextPage: cursor } : { posts, unreadable };
+  const withProfile = observed === undefined ? {} : { profile: observed };
+  return hasNext
+    ? { posts, unreadable, nextPage: cursor, ...withProfile }
+    : { posts, unreadable, ...(cursor === undefined || cursor === '' ? { isHistoryEnd: true } : {}), ...withProfile };
+}
+
+/** The display name and avatar of a profile view; undefined when it shows neither. */
+function profileOf(view: z.infer<typeof profile>, answerUrl: string): ObservedProfile | undefined {
+  const observed: ObservedProfile = {};
+  const name = view.displayName?.trim() ?? '';
+  if (name !== '') observed.displayName = name;
+  const avatar = view.avatar?.trim() ?? '';
+  if (avatar !== '' && URL.canParse(avatar, answerUrl)) observed.avatarUrl = new URL(avatar, answerUrl).href;
+  return observed.displayName === undefined && observed.avatarUrl === undefined ? undefined : observed;
 }
 
 /** One feed item as a post; undefined for a pinned post; an UnreadablePost for an item of an unexpected shape. */

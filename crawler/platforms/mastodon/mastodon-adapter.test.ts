@@ -195,6 +195,27 @@ describe('mastodonAdapter on a rescan', () => {
     expect(outcome).toMatchObject({ posts: [], cursor });
   });
 
+  it('shows the profile on the newest page, and on a rescan from its new statuses (a changed one included)', async () => {
+    const echo = rescanNetwork.accounts.get('echo')!;
+    const first = await collect();
+    expect(first.profile).toEqual({ displayName: 'Fixture echo', avatarUrl: `${rescanServer.origin}/media/avatar-echo.jpg` });
+    const [name, avatar] = [echo.displayName, echo.avatarUrl];
+    try {
+      echo.displayName = 'Echo Support Team';
+      echo.avatarUrl = `${rescanServer.origin}/media/avatar-echo-new.png`;
+      const quiet = await collect(first.cursor);
+      expect(quiet.posts).toEqual([]);
+      // Nothing new: no status shows the account, and no lookup is spent on it.
+      expect(quiet.profile).toBeUndefined();
+      rescanNetwork.publish('echo', 1);
+      const rescan = await collect(first.cursor);
+      expect(rescan.profile).toEqual({ displayName: 'Echo Support Team', avatarUrl: `${rescanServer.origin}/media/avatar-echo-new.png` });
+    } finally {
+      echo.displayName = name;
+      echo.avatarUrl = avatar;
+    }
+  });
+
   it('looks the account up again when its remembered id is gone, and forgets the id', async () => {
     const { cursor } = await collect();
     const echo = rescanNetwork.accounts.get('echo')!;

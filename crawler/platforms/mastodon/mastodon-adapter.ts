@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { redactUrl } from '../../../core/config.js';
+import type { ObservedProfile } from '../../../core/coverage.js';
 import { NotFoundError, PermanentError, PlatformBlockedError } from '../../../core/errors.js';
 import type { AccountCursor, AdapterContext, CollectedPost, FeedPage, PageRequest, PlatformAdapter, TextResponse } from '../../platform-adapter.js';
 import { BoundedMap } from '../../bounded-map.js';
@@ -30,11 +31,27 @@ const PAGE_SIZE = 40;
 const MAX_CACHED_ACCOUNTS = 10_000;
 const JSON_ACCEPT = 'application/json';
 
-const accountSchema = z.object({ id: z.string().min(1), acct: z.string(), username: z.string() });
+const accountSchema = z.object({
+  id: z.string().min(1),
+  acct: z.string(),
+  username: z.string(),
+  display_name: z.string().nullish(),
+  avatar: z.string().nullish(),
+});
 // The page token: the server's own next-page URL.
 const tokenSchema = z.object({ route: z.literal('api'), next: z.string() });
 
 const isLoginDemanded = (status: number): boolean => status === 401 || status === 403;
+
+/** The display name and avatar of an Account entity (lookup, or a status's own account); undefined when it shows neither. */
+function mastodonProfile(account: { display_name?: string | null; avatar?: string | null }, pageUrl: string): ObservedProfile | undefined {
+  const profile: ObservedProfile = {};
+  const name = account.display_name?.trim() ?? '';
+  if (name !== '') profile.displayName = name;
+  const avatar = account.avatar?.trim() ?? '';
+  if (avatar !== '' && URL.canParse(avatar, pageUrl)) profile.avatarUrl = new URL(avatar, pageUrl).href;
+  return profile.displayName === undefined && profile.avatarUrl === undefined ? undefined : profile;
+}
 
 /** The body of a JSON answer validated by `schema`; PermanentError naming the URL otherwise, never a TypeError. */
 const readJson = <T>(response: TextResponse, schema: z.ZodType<T>, what: string): T => {
@@ -155,9 +172,15 @@ const readStatuses = async (response: TextResponse, url: string, address: Mastod
   const read = statuses.map((status) => mastodonStatusToPost(status, response.url, address.baseUrl));
   const posts = readablePosts({ posts: read, unreadable }, { platform: 'mastodon', where: response.url, log: context.log }).sort(newestFirst);
   const next = items.length === 0 ? undefined : nextLinkUrl(response.headers.link);
-  if (next === undefined) return { posts };
+  // Every status carries its account (for a boost, the booster: this account), so a rescan learns
+  // the profile without a lookup, whenever there is anything new.
+  const newest = statuses[0];
+  const profile = newest === undefined ? undefined : mastodonProfile(newest.account, response.url);
+  const withProfile = profile === undefined ? {} : { profile };
+  // The API pages to the account's first status (the profile feed fallback lists only the newest).
+  if (next === undefined) return { posts, isHistoryEnd: true, ...withProfile };
   const nextUrl = sameOrigin(next, response.url, address.baseUrl);
-  return { posts, nextPage: JSON.stringify({ route: 'api', next: nextUrl } satisfies z.infer<typeof tokenSchema>) };
+  return { posts, nextPage: JSON.stringify({ route: 'api', next: nextUrl } satisfies z.infer<typeof tokenSchema>), ...withProfile };
 };
 
 /** Mastodon, Pleroma, Akkoma, GoToSocial and other servers with Mastodon's REST API; RSS where the API wants a login. */
@@ -165,6 +188,7 @@ export const mastodonAdapter: PlatformAdapter = {
   platform: 'mastodon',
   route: 'http',
   defaultBaseUrl: 'https://mastodon.social',
+  readsNewerThanCursor: true,
 
   async fetchPage(request: PageRequest, context): Promise<FeedPage> {
     const address = resolveMastodonAccount(request.account.handle, request.baseUrl, request.account.baseUrl !== undefined);
@@ -191,6 +215,9 @@ export const mastodonAdapter: PlatformAdapter = {
     if (lookup.status < 200 || lookup.status >= 300) throw unexpectedStatus(lookup);
     const account = readJson(lookup, accountSchema, 'an account');
     accountIds.set(cacheKey, { id: account.id, acct: account.acct });
-    return statusesPage(firstStatusesUrl(address.baseUrl, account.id, request.cursor), { ...address, acct: account.acct }, context);
+    const page = await statusesPage(firstStatusesUrl(address.baseUrl, account.id, request.cursor), { ...address, acct: account.acct }, context);
+    // The lookup shows the profile even when nothing is new.
+    const profile = mastodonProfile(account, lookup.url);
+    return profile === undefined ? page : { ...page, profile };
   },
 };

@@ -26,7 +26,8 @@ const statusBody = {
   spoiler_text: z.string().nullish(),
   media_attachments: z.array(mediaAttachmentSchema).default([]),
   poll: z.object({ options: z.array(z.object({ title: z.string() })) }).nullish(),
-  account: z.object({ acct: z.string() }),
+  // display_name and avatar: the account's profile, for takeover signals (a boost's own account is the booster).
+  account: z.object({ acct: z.string(), display_name: z.string().nullish(), avatar: z.string().nullish() }),
 };
 
 /** A status as the statuses endpoint lists it; a boost carries the boosted status in `reblog`. */

@@ -77,7 +77,7 @@ const feedPosts = (address: string, feed: TextResponse): CollectedPost[] => {
  */
 const readRemembered = async (address: string, memory: FeedMemory, cursor: AccountCursor | undefined, context: AdapterContext): Promise<FeedPage | undefined> => {
   const feed = await readFeed(memory.feedUrl, context, conditionsFor(memory, cursor));
-  if (feed.status === 304) return { posts: [] };
+  if (feed.status === 304) return { posts: [], isUnchanged: true };
   const isGone = feed.status === 404 || feed.status === 410;
   if (isGone || (feed.status >= 200 && feed.status < 300 && sniffFeedFormat(feed.text) === undefined && isHtml(feed))) {
     context.log.debug({ address: redactUrl(address), feedUrl: redactUrl(memory.feedUrl), status: feed.status }, 'the remembered feed is gone: reading the address afresh');
@@ -95,7 +95,7 @@ const readRemembered = async (address: string, memory: FeedMemory, cursor: Accou
  *
  * The feed an address leads to is remembered (in memory, up to 10,000 addresses), so a rescan
  * skips the home page and its redirects and asks the feed alone, conditionally (If-None-Match,
- * If-Modified-Since): a 304 means nothing new, an empty page. A remembered feed that is gone (404,
+ * If-Modified-Since): a 304 means nothing new, an empty page marked `isUnchanged`. A remembered feed that is gone (404,
  * 410) or turned into a web page is forgotten and the address read afresh. An address not yet
  * remembered is asked conditionally only when its path names a feed (`.xml`, `.rss`, `.atom`,
  * `/feed/`): a home page's 304 would only say the page is unchanged, not its feed.
@@ -117,7 +117,7 @@ export const rssAdapter: PlatformAdapter = {
     const first = await readFeed(address, context, namesFeed ? conditionsFor(undefined, request.cursor) : {});
     if (first.status === 304 && namesFeed) {
       feeds.set(address.href, { feedUrl: first.url });
-      return { posts: [] };
+      return { posts: [], isUnchanged: true };
     }
     judgeStatus(first, address.href);
     if (sniffFeedFormat(first.text) !== undefined) return { posts: feedPosts(address.href, first) };

@@ -1,5 +1,6 @@
 import { loadHtml } from '../../load-html.js';
 import type { CheerioAPI } from 'cheerio';
+import type { ObservedProfile } from '../../../core/coverage.js';
 import { redactUrl } from '../../../core/config.js';
 import { PermanentError } from '../../../core/errors.js';
 import type { CollectedMedia, CollectedPost } from '../../platform-adapter.js';
@@ -27,6 +28,8 @@ export interface TelegramChannelPage {
    * shown on `?before=` and `?after=` pages that do not reach the channel's newest message).
    */
   hasNewer: boolean;
+  /** The channel's title and photo from the page's header; undefined when the header shows neither. */
+  profile: ObservedProfile | undefined;
 }
 
 /** Any page that is not a channel preview: t.me's account card, its "contact @name" page, or a block page. */
@@ -86,7 +89,21 @@ export function readTelegramPage(html: string, pageUrl: string): TelegramPage {
   // Ids grow with time within a channel: the largest id is the newest post.
   posts.sort((a, b) => messageIdOf(b) - messageIdOf(a));
   const hasNewer = $('a.js-messages_more[data-after], a.tme_messages_more[data-after]').length > 0;
-  return { kind: 'channel', posts, unreadable, oldestMessageId, hasNewer };
+  return { kind: 'channel', posts, unreadable, oldestMessageId, hasNewer, profile: profileOf($, pageUrl) };
+}
+
+/**
+ * The channel's title and photo from the channel card beside the messages (`.tgme_channel_info`);
+ * a channel without a photo shows its initial there instead, and has no avatar.
+ */
+function profileOf($: CheerioAPI, pageUrl: string): ObservedProfile | undefined {
+  const header = $('.tgme_channel_info').first();
+  const title = header.find('.tgme_channel_info_header_title').first().text().trim().replace(/\s+/gu, ' ');
+  const photo = header.find('.tgme_page_photo_image img[src]').first().attr('src')?.trim();
+  const profile: ObservedProfile = {};
+  if (title !== '') profile.displayName = title;
+  if (photo !== undefined && photo !== '' && URL.canParse(photo, pageUrl)) profile.avatarUrl = new URL(photo, pageUrl).href;
+  return profile.displayName === undefined && profile.avatarUrl === undefined ? undefined : profile;
 }
 
 function readMessage($: CheerioAPI, message: Selection, channel: string, id: number, pageUrl: string): CollectedPost {

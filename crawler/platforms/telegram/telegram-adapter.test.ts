@@ -115,6 +115,15 @@ describe('telegramAdapter against the fixture t.me', () => {
     expect(error).toMatchObject({ resource: 'telegram channel', id: 'nobody_here' });
   });
 
+  it('reports a preview page it cannot recognise as a layout it does not know, not as a missing channel', async () => {
+    const handle = [...network.accounts.keys()][0]!;
+    server.setFault('telegram', { kind: 'markup-changed', times: 1 });
+    const error = await failureOf(telegramAdapter.fetchPage(request(handle), plainAdapterContext()));
+    expect(error).toBeInstanceOf(PermanentError);
+    expect(error).not.toBeInstanceOf(NotFoundError);
+    expect((error as Error).message).toMatch(/neither the channel's header nor any message; t\.me may have changed its layout/u);
+  });
+
   it('reports a captcha page as blocked, never as an empty channel', async () => {
     server.setFault('telegram', { kind: 'login-wall', times: 1 });
     const error = await failureOf(telegramAdapter.fetchPage(request('acme'), plainAdapterContext()));
@@ -128,6 +137,29 @@ describe('telegramAdapter against the fixture t.me', () => {
     expect(error).toBeInstanceOf(PermanentError);
     expect(error).not.toBeInstanceOf(PlatformBlockedError);
     expect((error as Error).message).toMatch(/^telegram: /u);
+  });
+
+  it("shows the channel's title and photo with every page, and their change once the channel is renamed", async () => {
+    const carol = network.accounts.get('carol')!;
+    const before = await telegramAdapter.fetchPage(request('carol'), plainAdapterContext());
+    expect(before.profile).toEqual({ displayName: 'Fixture carol', avatarUrl: `${server.origin}/media/avatar-carol.jpg` });
+    const older = await telegramAdapter.fetchPage(request('carol', before.nextPage), plainAdapterContext());
+    expect(older.profile).toEqual(before.profile);
+    const [name, avatar] = [carol.displayName, carol.avatarUrl];
+    try {
+      carol.displayName = 'Carol Giveaway & Co';
+      carol.avatarUrl = `${server.origin}/media/avatar-carol-2.jpg`;
+      const after = await telegramAdapter.fetchPage(request('carol'), plainAdapterContext());
+      expect(after.profile).toEqual({ displayName: 'Carol Giveaway & Co', avatarUrl: `${server.origin}/media/avatar-carol-2.jpg` });
+    } finally {
+      carol.displayName = name;
+      carol.avatarUrl = avatar;
+    }
+  });
+
+  it('shows a channel without a photo by its title alone', async () => {
+    const page = await telegramAdapter.fetchPage(request('gallery'), plainAdapterContext());
+    expect(page.profile).toEqual({ displayName: 'Gallery & Co' });
   });
 
   it('rejects invite links and names that cannot be channels', () => {
@@ -294,6 +326,17 @@ describe('readTelegramPage on real t.me markup', () => {
     expect(page.posts.map((post) => post.externalId)).not.toContain('acmecorp/4125');
     expect(page.posts.length).toBeGreaterThan(0);
     expect(page.unreadable).toEqual([{ reason: 'a message without a readable data-post id (channel/123)' }]);
+  });
+
+  it("reads the channel's title from the channel card, and its photo where it has one (protocol-relative too)", () => {
+    expect(page).toMatchObject({ kind: 'channel', profile: { displayName: 'Acme Corp' } });
+    if (page.kind !== 'channel') return;
+    expect(page.profile?.avatarUrl).toBeUndefined();
+    const header =
+      '<div class="tgme_channel_info"><div class="tgme_channel_info_header"><i class="tgme_page_photo_image bgcolor1" data-content="A"><img src="//cdn4.cdn-telegram.org/file/Xy_avatar.jpg"></i>' +
+      '<div class="tgme_channel_info_header_title"><span dir="auto">Acme  Corp <b>Official</b></span></div><div class="tgme_channel_info_header_username"><a href="https://t.me/acmecorp">@acmecorp</a></div></div></div>';
+    const withPhoto = readTelegramPage(REAL_PAGE.replace(/<div class="tgme_channel_info">.*?<\/div><\/div>/u, header), 'https://t.me/s/acmecorp');
+    expect(withPhoto).toMatchObject({ kind: 'channel', profile: { displayName: 'Acme Corp Official', avatarUrl: 'https://cdn4.cdn-telegram.org/file/Xy_avatar.jpg' } });
   });
 
   it('tells an account card from a bare "contact @name" page and a captcha page', () => {

@@ -18,7 +18,8 @@ import { readTelegramPage, type TelegramChannelPage } from './read-telegram-page
  * - a channel, group, user or bot without a web preview: `/s/<name>` redirects (302) to `/<name>`,
  *   the account card (its name in `.tgme_page_title`) → PlatformBlockedError;
  * - a name nobody holds: the same redirect, to a bare "contact @name" page with no card → NotFoundError;
- * - a 404, or a preview page with neither the channel's header nor any message → NotFoundError.
+ * - a 404 → NotFoundError; a page at the preview address with neither the channel's header nor any
+ *   message nor a block → PermanentError (a layout the adapter does not know).
  */
 
 const USERNAME = /^[A-Za-z0-9_]{1,64}$/u;
@@ -56,6 +57,7 @@ export const telegramAdapter: PlatformAdapter = {
   platform: 'telegram',
   route: 'http',
   defaultBaseUrl: 'https://t.me',
+  readsNewerThanCursor: true,
 
   async fetchPage(request: PageRequest, context): Promise<FeedPage> {
     const channel = normalizeTelegramChannel(request.account.handle);
@@ -67,7 +69,7 @@ export const telegramAdapter: PlatformAdapter = {
       // A page listing the cursor's message or older ones means t.me ignored ?after= and sent the
       // newest page: page on from it as from any newest page.
       const isNewestPage = newer.oldestMessageId !== undefined && newer.oldestMessageId <= after && !newer.hasNewer;
-      if (!isNewestPage && !newer.hasNewer) return { posts: newer.posts };
+      if (!isNewestPage && !newer.hasNewer) return withProfile(newer, { posts: newer.posts });
       if (isNewestPage) page = newer;
       else context.log.debug({ channel, after }, 'more new messages than one page: reading the channel newest first');
     }
@@ -77,9 +79,15 @@ export const telegramAdapter: PlatformAdapter = {
     // Message 1 opens every channel, so nothing is older; a page that did not go back (an ignored
     // ?before) would loop, so paging stops there too.
     const hasOlder = oldest !== undefined && oldest > 1 && (before === undefined || oldest < before);
-    return hasOlder ? { posts: page.posts, nextPage: String(oldest) } : { posts: page.posts };
+    if (hasOlder) return withProfile(page, { posts: page.posts, nextPage: String(oldest) });
+    return withProfile(page, oldest === 1 ? { posts: page.posts, isHistoryEnd: true } : { posts: page.posts });
   },
 };
+
+/** The feed page with the channel's title and photo, as every preview page's header shows them. */
+function withProfile(page: TelegramChannelPage, feedPage: FeedPage): FeedPage {
+  return page.profile === undefined ? feedPage : { ...feedPage, profile: page.profile };
+}
 
 /** Reads one preview page (`?before=` or `?after=` a message id, or the newest); throws for anything that is not the channel's preview. */
 async function readChannelPage(baseUrl: string, channel: string, from: { before?: number; after?: number }, context: AdapterContext): Promise<TelegramChannelPage> {
@@ -100,6 +108,14 @@ async function readChannelPage(baseUrl: string, channel: string, from: { before?
     throw new PlatformBlockedError(
       'telegram',
       `channel has no public web preview: t.me/s/${channel} redirects to the account's card (a private channel, a group, a user or a bot, or a channel that turned the preview off)`,
+    );
+  }
+  // t.me sends names it will not preview away from /s/; a page at the preview address itself that
+  // shows neither the channel nor a block is one the adapter does not know (a redesign): never
+  // "not found", which would read as the account being gone rather than us being unable to read it.
+  if (PREVIEW_PATH.test(new URL(response.url).pathname)) {
+    throw new PermanentError(
+      `telegram: t.me answered ${redactUrl(response.url)} with a page that has neither the channel's header nor any message; t.me may have changed its layout and the adapter needs updating`,
     );
   }
   throw new NotFoundError('telegram channel', channel);

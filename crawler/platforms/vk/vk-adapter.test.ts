@@ -155,7 +155,7 @@ describe('vkAdapter against the fixture', () => {
   });
 
   it('returns an empty last page past the end of the wall', async () => {
-    expect(await fetchWall('bob', '30')).toEqual({ posts: [] });
+    expect(await fetchWall('bob', '30')).toEqual({ posts: [], isHistoryEnd: true });
   });
 });
 

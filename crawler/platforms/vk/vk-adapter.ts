@@ -73,7 +73,7 @@ export const vkAdapter: PlatformAdapter = {
         throw new PermanentError(`vk: the page of ${name} (offset ${offset}) has no wall: the page is truncated or VK changed its markup; the adapter needs updating`);
       }
       const posts = readablePosts(wall, { platform: 'vk', where: `the wall of ${name} (offset ${offset})`, log: context.log });
-      return { posts, ...(wall.nextOffset === undefined ? {} : { nextPage: String(wall.nextOffset) }) };
+      return wall.nextOffset === undefined ? { posts, isHistoryEnd: true } : { posts, nextPage: String(wall.nextOffset) };
     });
   },
 };

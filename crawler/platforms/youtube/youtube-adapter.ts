@@ -129,7 +129,8 @@ function parseToken(token: string | undefined): YoutubeContinuation | undefined 
 
 function toFeedPage(result: YoutubePosts, channelPath: string, context: AdapterContext): FeedPage {
   const posts = readablePosts(result, { platform: 'youtube', where: `the posts of ${channelPath}`, log: context.log });
-  if (result.continuation === undefined || result.posts.length + result.unreadable.length === 0) return { posts };
+  if (result.continuation === undefined) return { posts, isHistoryEnd: true };
+  if (result.posts.length + result.unreadable.length === 0) return { posts };
   return { posts, nextPage: JSON.stringify({ continuation: result.continuation.token, apiUrl: result.continuation.apiUrl }) };
 }
 
@@ -210,10 +211,11 @@ async function fetchContinuation(page: Page, baseUrl: string, continuation: Yout
       maxBytes,
     );
   } catch (error) {
-    throw new TransientError(`youtube continuation request to ${endpoint.pathname} failed in the page; retry later`, { cause: error });
+    throw new TransientError(`youtube continuation request to ${endpoint.pathname} failed in the page; retry later`, { cause: error, kind: 'network' });
   }
   if (answer.status === 429 || answer.status >= 500) {
     throw new TransientError(`youtube answered HTTP ${answer.status} to the continuation request; retry later`, {
+      kind: answer.status === 429 ? 'rate_limited' : 'server_error',
       retryAfterMs: serverWaitMs(answer.retryAfter === null ? {} : { 'retry-after': answer.retryAfter }),
     });
   }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { InputValidationError } from '../../../core/errors.js';
 import { AccountsRepository, type AccountChanges, type AccountInput } from '../../../store/repositories/accounts-repository.js';
 import { AuditLogRepository } from '../../../store/repositories/audit-log-repository.js';
+import { CoverageQuery } from '../../../store/repositories/coverage-query.js';
 import type { Account, Schema } from '../../../store/schema.js';
 import { auditActor, type Actor } from '../actor.js';
 import { defineRoute, type AnyApiRoute } from '../api-route.js';
@@ -45,7 +46,7 @@ export function accountsRoutes(): AnyApiRoute[] {
       method: 'get',
       path: '/accounts',
       operationId: 'listAccounts',
-      summary: 'Registered accounts by platform and handle, filtered by platform, kind, status, active, owner or text',
+      summary: 'Registered accounts by platform and handle, with any open coverage gap; filtered by platform, kind, status, active, owner, text or coverage',
       tag: 'accounts',
       permission: 'accounts:read',
       query: accountsQuery,
@@ -59,20 +60,25 @@ export function accountsRoutes(): AnyApiRoute[] {
             ...(query.active === undefined ? {} : { isActive: query.active }),
             ...(query.owner === undefined ? {} : { owner: query.owner }),
             ...(query.q === undefined ? {} : { q: query.q }),
+            ...(query.coverage === 'uncovered' ? { isUncovered: true } : {}),
             ...(query.cursor === undefined ? {} : { after: parseAccountCursor(query.cursor) }),
           },
           query.limit + 1,
         );
         const page = rows.slice(0, query.limit);
         const last = page.at(-1);
-        return { items: page.map(toAccountReply), next_cursor: rows.length > query.limit && last ? accountCursor(last) : null };
+        const gaps = await new CoverageQuery(services.db).openGapsOf(page.map((account) => account.id));
+        return {
+          items: page.map((account) => toAccountReply(account, gaps.get(account.id))),
+          next_cursor: rows.length > query.limit && last ? accountCursor(last) : null,
+        };
       },
     }),
     defineRoute({
       method: 'get',
       path: '/accounts/{id}',
       operationId: 'getAccount',
-      summary: 'One account with its status, last error, last and next scan, and what it holds',
+      summary: 'One account with its status, last error, coverage gap, last and next scan, and what it holds',
       tag: 'accounts',
       permission: 'accounts:read',
       params: idParams,
@@ -80,13 +86,14 @@ export function accountsRoutes(): AnyApiRoute[] {
       async handle({ params, services }) {
         const accounts = new AccountsRepository(services.db);
         const account = await accounts.getById(params.id);
-        const [held, open, current, last] = await Promise.all([
+        const [held, open, current, last, gaps] = await Promise.all([
           accounts.dependents(account.id),
           accounts.countOpenFindings(account.id),
           accounts.currentScanOf(account.id),
           accounts.lastScanOf(account.id),
+          new CoverageQuery(services.db).openGapsOf([account.id]),
         ]);
-        return { ...toAccountReply(account), counts: toAccountCounts(held, open), current_scan: toAccountScanReply(current), last_scan: toAccountScanReply(last) };
+        return { ...toAccountReply(account, gaps.get(account.id)), counts: toAccountCounts(held, open), current_scan: toAccountScanReply(current), last_scan: toAccountScanReply(last) };
       },
     }),
     defineRoute({
@@ -102,7 +109,7 @@ export function accountsRoutes(): AnyApiRoute[] {
         const accounts = new AccountsRepository(services.db);
         const account = await accounts.getById(params.id);
         const [current, last] = await Promise.all([accounts.currentScanOf(account.id), accounts.lastScanOf(account.id)]);
-        const reply = toAccountReply(account);
+        const reply = toAccountReply(account, undefined);
         return {
           id: reply.id,
           active: reply.active,
@@ -133,14 +140,15 @@ export function accountsRoutes(): AnyApiRoute[] {
         if (existing) {
           throw new ConflictError(`${input.platform}:${input.handle} is registered already, as account ${existing.id}: change it with PATCH /api/v1/accounts/${existing.id}.`);
         }
-        return toAccountReply(await registerAccount(services.db, input, actor, ip, 'api'));
+        // A new account has no gap yet.
+        return toAccountReply(await registerAccount(services.db, input, actor, ip, 'api'), undefined);
       },
     }),
     defineRoute({
       method: 'patch',
       path: '/accounts/{id}',
       operationId: 'updateAccount',
-      summary: "Change an account's display name, owner, schedule, legal basis, notice date or whether it is scanned",
+      summary: "Change an account's display name, owner, schedule, legal basis, notice date, whether it is scanned or whether it is a canary",
       tag: 'accounts',
       permission: 'accounts:write',
       params: idParams,
@@ -159,10 +167,14 @@ export function accountsRoutes(): AnyApiRoute[] {
             targetType: 'account',
             targetId: updated.id,
             // The names of the fields changed, never their values (owner details are personal data).
-            details: { fields, ...(body.active === undefined ? {} : { active: body.active }) },
+            details: {
+              fields,
+              ...(body.active === undefined ? {} : { active: body.active }),
+              ...(body.is_canary === undefined ? {} : { is_canary: body.is_canary }),
+            },
             ...(ip === undefined ? {} : { ip }),
           });
-          return toAccountReply(updated);
+          return toAccountReply(updated, (await new CoverageQuery(trx).openGapsOf([updated.id])).get(updated.id));
         });
       },
     }),
@@ -287,7 +299,7 @@ async function registerAccount(db: Kysely<Schema>, input: AccountInput, actor: A
       action: 'account.created',
       targetType: 'account',
       targetId: account.id,
-      details: { platform: account.platform, kind: account.kind, active: account.is_active, via },
+      details: { platform: account.platform, kind: account.kind, active: account.is_active, ...(account.is_canary ? { is_canary: true } : {}), via },
       ...(ip === undefined ? {} : { ip }),
     });
     return account;
@@ -296,8 +308,8 @@ async function registerAccount(db: Kysely<Schema>, input: AccountInput, actor: A
 
 /** A `POST /accounts` body, checked as `accounts add` checks its options. */
 function accountInput(body: z.output<typeof createAccountBody>): AccountInput {
-  const { selectors, active, ...fields } = body;
-  const result = parseAccountFields({ ...fields, active: active ? 'yes' : 'no' });
+  const { selectors, active, is_canary: isCanary, ...fields } = body;
+  const result = parseAccountFields({ ...fields, active: active ? 'yes' : 'no', is_canary: isCanary ? 'yes' : 'no' });
   if ('problems' in result) {
     throw new InputValidationError(
       'the request body',
@@ -348,7 +360,10 @@ function accountChanges(current: Account, body: z.output<typeof updateAccountBod
     legal_basis_at: account.legalBasisAt,
     schedule: account.schedule,
   };
-  const changes: AccountChanges = body.active === undefined ? {} : { isActive: body.active };
+  const changes: AccountChanges = {
+    ...(body.active === undefined ? {} : { isActive: body.active }),
+    ...(body.is_canary === undefined ? {} : { isCanary: body.is_canary }),
+  };
   // Each value has its field's type: parseAccountFields made it from that field.
   for (const key of given) Object.assign(changes, { [CHANGE_NAMES[key]]: parsed[key] ?? null });
   return changes;
@@ -366,5 +381,5 @@ const CHANGE_NAMES = {
   schedule: 'schedule',
 } as const satisfies Record<TextField, keyof AccountChanges>;
 
-/** The fields of `PATCH /accounts/{id}` that are texts (all but `active`). */
-type TextField = Exclude<keyof z.output<typeof updateAccountBody>, 'active'>;
+/** The fields of `PATCH /accounts/{id}` that are texts (all but `active` and `is_canary`). */
+type TextField = Exclude<keyof z.output<typeof updateAccountBody>, 'active' | 'is_canary'>;

@@ -1,9 +1,19 @@
 import { z } from 'zod';
 import { InputValidationError, NotFoundError } from '../../../core/errors.js';
 import { FindingsQuery, type FindingListFilter } from '../../../store/repositories/findings-query.js';
+import { summarizeFindings } from '../../../store/repositories/summarize-findings.js';
 import type { Actor } from '../actor.js';
 import { defineRoute, type AnyApiRoute } from '../api-route.js';
-import { findingDetailReply, findingListReply, findingsQuery, toFindingDetail, toFindingItem, type FindingsQueryInput } from '../schemas/finding-schemas.js';
+import {
+  findingDetailReply,
+  findingListReply,
+  findingsQuery,
+  findingsSummaryQuery,
+  findingsSummaryReply,
+  toFindingDetail,
+  toFindingItem,
+  type FindingsFilterInput,
+} from '../schemas/finding-schemas.js';
 
 /** `{id}` of every `/findings/{id}…` route. */
 export const findingIdParams = z.strictObject({ id: z.uuid() });
@@ -33,6 +43,21 @@ export function findingsRoutes(): AnyApiRoute[] {
         return { items: page.items.map(toFindingItem), next_cursor: page.nextCursor };
       },
     }),
+    // Before /findings/{id}: Express tries routes in order, and `summary` is no finding id.
+    defineRoute({
+      method: 'get',
+      path: '/findings/summary',
+      operationId: 'summarizeFindings',
+      summary: 'How many findings the filters of GET /findings match, in all and by state and severity',
+      tag: 'findings',
+      permission: 'findings:read',
+      query: findingsSummaryQuery,
+      response: findingsSummaryReply,
+      async handle({ query, actor, services }) {
+        const summary = await summarizeFindings(services.db, toListFilter(query, actor));
+        return { total: summary.total, by_state: summary.byState, by_severity: summary.bySeverity };
+      },
+    }),
     defineRoute({
       method: 'get',
       path: '/findings/{id}',
@@ -60,8 +85,11 @@ export function findingsRoutes(): AnyApiRoute[] {
   ];
 }
 
-/** The store's filter from the query; `assignee=me` is the caller's user (an API key's creator). */
-function toListFilter(query: FindingsQueryInput, actor: Actor): FindingListFilter {
+/**
+ * The store's filter from the query, for the list and its summary alike; `assignee=me` is the caller's
+ * user (an API key's creator), and text searches the evidence only for callers who may reveal it.
+ */
+function toListFilter(query: FindingsFilterInput, actor: Actor): FindingListFilter {
   return {
     ...(query.state ? { states: query.state } : {}),
     ...(query.severity ? { severities: query.severity } : {}),

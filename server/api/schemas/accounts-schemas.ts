@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { InputValidationError } from '../../../core/errors.js';
 import { PLATFORM_NAMES } from '../../../crawler/platform-adapter.js';
 import type { AccountDependents, AccountScan } from '../../../store/repositories/accounts-repository.js';
-import type { Account } from '../../../store/schema.js';
+import type { Account, CoverageGap } from '../../../store/schema.js';
+import { accountCoverageGapReply, toAccountCoverageGap } from './coverage-schemas.js';
 
 /** The largest page `GET /accounts` returns. */
 export const MAX_ACCOUNT_PAGE = 500;
@@ -36,6 +37,7 @@ export const accountsQuery = z.strictObject({
     .describe('true: only accounts being scanned; false: only disabled ones.'),
   owner: z.string().trim().min(1).max(500).optional().describe("The owner's employee id or e-mail address, whole, ignoring case."),
   q: z.string().trim().min(1).max(200).optional().describe("Text in the handle, display name, owner's name or e-mail, ignoring case."),
+  coverage: z.enum(['uncovered']).optional().describe('uncovered: only accounts with an open coverage gap (not read since their last success).'),
   cursor: z.string().max(2_000).optional().describe('next_cursor of the previous page.'),
   limit: z.coerce.number().int().min(1).max(MAX_ACCOUNT_PAGE).default(100),
 });
@@ -56,6 +58,10 @@ export const createAccountBody = z.strictObject({
   legal_basis_at: date().optional().describe('When the legal basis was established or last confirmed.'),
   schedule: text(200).optional().describe('30m, 6h, 1d, 2h30m, or cron such as "0 9 * * 1-5" (UTC); default SCAN_DEFAULT_SCHEDULE.'),
   active: z.boolean().default(true).describe('False registers it without scanning it.'),
+  is_canary: z
+    .boolean()
+    .default(false)
+    .describe('A known public account that always has posts, read only to watch its platform: its posts are never stored or analyzed.'),
   selectors: genericSelectors.optional().describe('Required for the generic platform, refused for the others.'),
 });
 
@@ -72,6 +78,7 @@ export const updateAccountBody = z
     legal_basis_at: date().nullable().optional(),
     schedule: text(200).nullable().optional().describe('null: the installation default.'),
     active: z.boolean().optional().describe('false stops scanning (nothing is deleted); true makes a scan due at once.'),
+    is_canary: z.boolean().optional().describe('true: read it only to watch its platform, its posts no longer stored or analyzed.'),
   })
   .refine((body) => Object.keys(body).length > 0, { message: 'give at least one field to change' });
 
@@ -107,6 +114,10 @@ export const accountReply = z.object({
   last_scanned_at: z.string().nullable(),
   next_scan_at: z.string().nullable(),
   selectors: z.record(z.string(), z.string()).nullable().describe('The generic platform only.'),
+  is_canary: z.boolean().describe('Read only to watch its platform; its posts are never stored or analyzed.'),
+  last_success_at: z.string().nullable().describe('When a collection last succeeded: the account is covered up to then.'),
+  consecutive_failures: z.number().int().describe('Collections failed in a row since the last success.'),
+  coverage_gap: accountCoverageGapReply.nullable().describe('The open coverage gap: since when the account has not been covered and why; null when covered.'),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -161,8 +172,8 @@ export const deleteAccountReply = z.object({
   deleted: z.object({ posts: z.number(), images: z.number(), findings: z.number() }),
 });
 
-/** The API form of a stored account. */
-export function toAccountReply(account: Account): AccountReply {
+/** The API form of a stored account with its open coverage gap, if any. */
+export function toAccountReply(account: Account, openGap: CoverageGap | undefined): AccountReply {
   const selectors = genericSelectors.safeParse(account.settings.selectors);
   return {
     id: account.id,
@@ -186,6 +197,10 @@ export function toAccountReply(account: Account): AccountReply {
     last_scanned_at: iso(account.last_scanned_at),
     next_scan_at: iso(account.next_scan_at),
     selectors: selectors.success ? selectors.data : null,
+    is_canary: account.is_canary,
+    last_success_at: iso(account.last_success_at),
+    consecutive_failures: account.consecutive_failures,
+    coverage_gap: toAccountCoverageGap(openGap),
     created_at: account.created_at.toISOString(),
     updated_at: account.updated_at.toISOString(),
   };

@@ -32,6 +32,7 @@ export const auditEntryReply = z.object({
   occurred_at: z.string(),
   actor_type: z.enum(['user', 'api_key', 'system']),
   actor_id: z.string().nullable(),
+  actor_name: z.string().nullable().describe("The user's username or the API key's name; null for the system or a removed actor."),
   action: z.string(),
   target_type: z.string().nullable(),
   target_id: z.string().nullable(),
@@ -44,12 +45,13 @@ export type AuditEntryReply = z.infer<typeof auditEntryReply>;
 export const auditListReply = z.object({ items: z.array(auditEntryReply), next_cursor: z.string().nullable() });
 
 /** The API form of an audit entry. */
-export function toAuditEntryReply(entry: AuditEntry): AuditEntryReply {
+export function toAuditEntryReply(entry: AuditEntry & { actor_name?: string | null }): AuditEntryReply {
   return {
     id: entry.id,
     occurred_at: entry.occurred_at.toISOString(),
     actor_type: entry.actor_type,
     actor_id: entry.actor_id,
+    actor_name: entry.actor_name ?? null,
     action: entry.action,
     target_type: entry.target_type,
     target_id: entry.target_id,

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { maskText } from '../../../core/mask-text.js';
-import { CATEGORIES, SEVERITIES } from '../../../core/policy-schema.js';
+import { CATEGORIES, SEVERITIES, type Severity } from '../../../core/policy-schema.js';
 import { FINDING_SORTS, MAX_FINDING_PAGE, type FindingDetail, type ReviewFinding } from '../../../store/repositories/findings-query.js';
-import type { Evidence, FindingComment, FindingState, Resolution } from '../../../store/schema.js';
+import type { Evidence, FindingComment, FindingEvent, FindingEventType, FindingState, Resolution } from '../../../store/schema.js';
 
 /** Every state a finding can be in. */
 export const FINDING_STATES = ['new', 'in_review', 'resolved', 'reopened'] as const satisfies readonly FindingState[];
@@ -65,6 +65,20 @@ export const findingsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(MAX_FINDING_PAGE).default(50),
 });
 export type FindingsQueryInput = z.output<typeof findingsQuery>;
+
+/** `GET /findings/summary` filters: the list's, without its order and page. */
+export const findingsSummaryQuery = findingsQuery.omit({ sort: true, order: true, cursor: true, limit: true });
+/** The filters of the list and of its summary. */
+export type FindingsFilterInput = z.output<typeof findingsSummaryQuery>;
+
+const count = z.number().int().min(0);
+
+/** `GET /findings/summary`: how many findings the same filters list, by state and by severity. */
+export const findingsSummaryReply = z.object({
+  total: count.describe('Every finding the filters match: the rows of all the pages of GET /findings with the same filters.'),
+  by_state: z.object({ new: count, in_review: count, resolved: count, reopened: count }).describe('Every state, 0 when none.'),
+  by_severity: z.object({ info: count, low: count, medium: count, high: count, critical: count }).describe('Every severity, 0 when none.'),
+}) satisfies z.ZodType<{ by_state: Record<FindingState, number>; by_severity: Record<Severity, number> }>;
 
 /** Evidence with its text masked: the first and last two characters, no length, no offsets. */
 export const maskedEvidenceReply = z.object({
@@ -239,7 +253,7 @@ export function toFindingDetail(detail: FindingDetail): FindingDetailReply {
       height: media.height,
       has_content: media.has_content,
     })),
-    history: detail.events.map((event) => {
+    history: detail.events.filter(isFindingEventRow).map((event) => {
       const payload = event.payload as { state: FindingState; resolution: Resolution | null; assigneeId: string | null };
       return {
         version: event.finding_version,
@@ -258,6 +272,12 @@ export function toFindingDetail(detail: FindingDetail): FindingDetailReply {
     })),
     comments: detail.comments.map(toCommentReply),
   };
+}
+
+// The outbox also carries coverage events (keyed by a gap's id, never a finding's): a finding's
+// history lists its own versions only.
+function isFindingEventRow(event: FindingEvent): event is FindingEvent & { type: FindingEventType } {
+  return event.type !== 'coverage.gap' && event.type !== 'coverage.restored';
 }
 
 /**

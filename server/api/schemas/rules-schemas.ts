@@ -12,6 +12,10 @@ export const ruleReply = z.object({
   category: z.string(),
   severity: z.string(),
   pack: z.string(),
+  description: z.string().nullable(),
+  examples: z
+    .object({ leak: z.array(z.string()), clean: z.array(z.string()) })
+    .describe("The rule pack's samples: texts the rule flags, and close neighbours it leaves alone (every rule is tested against them)."),
   findings: z.object({
     total: z.number().int(),
     new: z.number().int(),
@@ -43,6 +47,8 @@ export function toRuleReply(rule: RuleInfo, counts: RuleFindingCounts | undefine
     category: rule.category,
     severity: rule.severity,
     pack: rule.pack,
+    description: rule.description ?? null,
+    examples: { leak: [...(rule.examples?.leak ?? [])], clean: [...(rule.examples?.clean ?? [])] },
     findings: {
       total: STATES.reduce((sum, name) => sum + state(name), 0),
       new: state('new'),

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_FORMATS, formatEvent, isEventFormat } from './event-formats.js';
 import { formatEcs } from './format-ecs.js';
 import { formatNative } from './format-native.js';
+import { formatEcsCoverage } from './format-ecs-coverage.js';
+import { formatOcsfCoverage } from './format-ocsf-coverage.js';
 import { formatOcsf } from './format-ocsf.js';
-import { sampleOutboxEvent } from './sample-outbox-event.js';
+import { sampleCoverageEvent, sampleOutboxEvent } from './sample-outbox-event.js';
 
 const PRODUCT = { name: 'overshare', vendor: 'overshare', version: '9.9.9' };
 
@@ -15,10 +17,19 @@ describe('formatEvent', () => {
     expect(formatEvent(event, 'ecs', PRODUCT)).toEqual(formatEcs(event, PRODUCT));
   });
 
+  it('dispatches a coverage event to the coverage formatter of each format', () => {
+    const event = sampleCoverageEvent('coverage.gap');
+    expect(formatEvent(event, 'native', PRODUCT)).toEqual(formatNative(event));
+    expect(formatEvent(event, 'ocsf', PRODUCT)).toEqual(formatOcsfCoverage(event, PRODUCT));
+    expect(formatEvent(event, 'ecs', PRODUCT)).toEqual(formatEcsCoverage(event, PRODUCT));
+  });
+
   it('gives output that survives a JSON round trip unchanged', () => {
     for (const format of EVENT_FORMATS) {
-      const formatted = formatEvent(sampleOutboxEvent('finding.purged'), format, PRODUCT);
-      expect(JSON.parse(JSON.stringify(formatted))).toEqual(formatted);
+      for (const event of [sampleOutboxEvent('finding.purged'), sampleCoverageEvent('coverage.restored')]) {
+        const formatted = formatEvent(event, format, PRODUCT);
+        expect(JSON.parse(JSON.stringify(formatted))).toEqual(formatted);
+      }
     }
   });
 

@@ -1,7 +1,10 @@
 import type { OutboxEvent } from '../../../store/finding-event-payload.js';
+import { formatEcsCoverage } from './format-ecs-coverage.js';
 import { formatEcs } from './format-ecs.js';
 import { formatNative } from './format-native.js';
+import { formatOcsfCoverage } from './format-ocsf-coverage.js';
 import { formatOcsf } from './format-ocsf.js';
+import { isCoverageEvent } from './is-coverage-event.js';
 import type { JsonObject } from './json-value.js';
 import type { ProductInfo } from './product-info.js';
 
@@ -13,8 +16,8 @@ export type EventFormat = (typeof EVENT_FORMATS)[number];
 
 const FORMATTERS: Readonly<Record<EventFormat, (event: OutboxEvent, product: ProductInfo) => JsonObject>> = {
   native: (event) => formatNative(event),
-  ocsf: formatOcsf,
-  ecs: formatEcs,
+  ocsf: (event, product) => (isCoverageEvent(event) ? formatOcsfCoverage(event, product) : formatOcsf(event, product)),
+  ecs: (event, product) => (isCoverageEvent(event) ? formatEcsCoverage(event, product) : formatEcs(event, product)),
 };
 
 /** True when `value` names a format formatEvent knows (case-sensitive). */
@@ -23,9 +26,9 @@ export function isEventFormat(value: unknown): value is EventFormat {
 }
 
 /**
- * Formats one outbox event in the named format as a JSON-serialisable object. Pure: the same
- * event, format and product always give the same object with the same key order, so the same
- * bytes under `JSON.stringify`.
+ * Formats one outbox event, a finding's or a coverage gap's, in the named format as a
+ * JSON-serialisable object. Pure: the same event, format and product always give the same object
+ * with the same key order, so the same bytes under `JSON.stringify`.
  */
 export function formatEvent(event: OutboxEvent, format: EventFormat, product: ProductInfo): JsonObject {
   return FORMATTERS[format](event, product);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SEVERITIES } from '../../../core/policy-schema.js';
-import type { FindingEventPayload, OutboxEvent } from '../../../store/finding-event-payload.js';
+import type { FindingEventPayload, FindingOutboxEvent } from '../../../store/finding-event-payload.js';
 import { CEF_SEVERITY, escapeCefHeader, escapeCefValue, formatCef } from './format-cef.js';
-import { sampleOutboxEvent } from './sample-outbox-event.js';
+import { sampleCoverageEvent, sampleOutboxEvent } from './sample-outbox-event.js';
 
 const PRODUCT = { name: 'overshare', vendor: 'overshare', version: '1.2.3' };
 
-function withPayload(patch: Partial<FindingEventPayload>, type: OutboxEvent['type'] = 'finding.created'): OutboxEvent {
+function withPayload(patch: Partial<FindingEventPayload>, type: FindingOutboxEvent['type'] = 'finding.created'): FindingOutboxEvent {
   const event = sampleOutboxEvent(type);
   return { ...event, payload: { ...event.payload, ...patch } };
 }
@@ -158,5 +158,41 @@ describe('formatCef', () => {
     const pairs = parseExtension(splitCef(formatCef(withPayload({ state: 'resolved', resolution: 'false_positive' }, 'finding.updated'), PRODUCT)).extension);
     expect(pairs.get('cs4Label')).toBe('resolution');
     expect(pairs.get('cs4')).toBe('false_positive');
+  });
+
+  it('reports a coverage gap by its type, a title naming the account and reason, and the gap’s severity', () => {
+    const { header } = splitCef(formatCef(sampleCoverageEvent('coverage.gap'), PRODUCT));
+    expect(header.slice(4)).toEqual(['coverage.gap', 'Coverage gap: mastodon account анна_σοφία cannot be read (login wall)', String(CEF_SEVERITY.high)]);
+    const restored = splitCef(formatCef(sampleCoverageEvent('coverage.restored'), PRODUCT)).header;
+    expect([restored[4], restored[6]]).toEqual(['coverage.restored', String(CEF_SEVERITY.low)]);
+  });
+
+  it('gives a coverage gap its id, reason, span, failures and escaped latest error', () => {
+    const event = sampleCoverageEvent('coverage.restored');
+    const pairs = parseExtension(splitCef(formatCef(event, PRODUCT)).extension);
+    expect(Object.fromEntries(['externalId', 'cat', 'act', 'outcome', 'reason', 'suser', 'start', 'end', 'cnt', 'msg', 'cn3Label', 'cn3', 'cs6'].map((key) => [key, pairs.get(key)]))).toEqual({
+      externalId: event.payload.gapId,
+      cat: 'coverage',
+      act: 'coverage-restored',
+      outcome: 'success',
+      reason: 'login_wall',
+      suser: 'анна_σοφία',
+      start: String(Date.parse('2025-03-14T22:00:00.000Z')),
+      end: String(Date.parse('2025-03-16T10:30:00.000Z')),
+      cnt: '9',
+      msg: event.payload.lastError,
+      cn3Label: 'caughtUpPosts',
+      cn3: '14',
+      cs6: event.id,
+    });
+    expect(pairs.get('deviceCustomDate2')).toBe(String(Date.parse('2025-03-15T02:30:00.000Z')));
+  });
+
+  it('leaves out the end, catch-up and uncovered time of a gap still open', () => {
+    const line = formatCef(sampleCoverageEvent('coverage.gap'), PRODUCT);
+    const pairs = parseExtension(splitCef(line).extension);
+    expect(pairs.get('outcome')).toBe('failure');
+    for (const key of ['end', 'cn3', 'cn3Label', 'deviceCustomDate2', 'deviceCustomDate2Label']) expect(pairs.has(key)).toBe(false);
+    expect(line).not.toMatch(/[\r\n]/u);
   });
 });

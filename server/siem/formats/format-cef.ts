@@ -1,7 +1,10 @@
 import type { Severity } from '../../../core/policy-schema.js';
-import type { FindingEventPayload, OutboxEvent } from '../../../store/finding-event-payload.js';
-import type { FindingEventType } from '../../../store/schema.js';
+import type { CoverageOutboxEvent, FindingOutboxEvent, OutboxEvent } from '../../../store/finding-event-payload.js';
+import type { OutboxEventType } from '../../../store/schema.js';
+import { coverageTitle } from './coverage-title.js';
+import { eventSeverity } from './event-severity.js';
 import { findingTitle } from './finding-title.js';
+import { isCoverageEvent } from './is-coverage-event.js';
 import type { ProductInfo } from './product-info.js';
 
 // ArcSight Common Event Format, version 0:
@@ -12,10 +15,12 @@ import type { ProductInfo } from './product-info.js';
 /** CEF header severity (0-10) of each finding severity, spread over ArcSight's Low / Medium / High / Very-High bands. */
 export const CEF_SEVERITY: Readonly<Record<Severity, number>> = { info: 1, low: 3, medium: 5, high: 8, critical: 10 };
 
-const ACTIONS: Readonly<Record<FindingEventType, string>> = {
+const ACTIONS: Readonly<Record<OutboxEventType, string>> = {
   'finding.created': 'finding-created',
   'finding.updated': 'finding-updated',
   'finding.purged': 'finding-purged',
+  'coverage.gap': 'coverage-gap',
+  'coverage.restored': 'coverage-restored',
 };
 
 /** Escapes one CEF header field: `\` → `\\`, `|` → `\|`; a line break (not allowed in the header) becomes a space. */
@@ -35,20 +40,21 @@ export function escapeCefValue(value: string): string {
 /**
  * Formats one outbox event as a single CEF:0 line (no line break at the end). The Device Event
  * Class ID is the event type, so a SIEM rule can tell a new finding from its later updates and
- * its purge; the rules that fired are in `cs1`. Absent values are left out, never sent empty.
+ * its purge, and a coverage gap (`coverage.gap`, category `coverage`) from its end
+ * (`coverage.restored`); the rules that fired are in `cs1`. Absent values are left out, never
+ * sent empty.
  */
 export function formatCef(event: OutboxEvent, product: ProductInfo): string {
-  const { payload } = event;
   const header = [
     'CEF:0',
     escapeCefHeader(product.vendor),
     escapeCefHeader(product.name),
     escapeCefHeader(product.version),
     escapeCefHeader(event.type),
-    escapeCefHeader(findingTitle(payload)),
-    String(CEF_SEVERITY[payload.severity]),
+    escapeCefHeader(isCoverageEvent(event) ? coverageTitle(event) : findingTitle(event.payload)),
+    String(CEF_SEVERITY[eventSeverity(event)]),
   ].join('|');
-  const extension = cefExtension(event, payload)
+  const extension = (isCoverageEvent(event) ? coverageExtension(event) : findingExtension(event))
     .filter((pair): pair is [string, string] => pair[1] !== null)
     .map(([key, value]) => `${key}=${escapeCefValue(value)}`)
     .join(' ');
@@ -56,7 +62,8 @@ export function formatCef(event: OutboxEvent, product: ProductInfo): string {
 }
 
 // Standard CEF keys where one exists; the rest as custom fields labelled by their `…Label` key.
-function cefExtension(event: OutboxEvent, payload: FindingEventPayload): [string, string | null][] {
+function findingExtension(event: FindingOutboxEvent): [string, string | null][] {
+  const { payload } = event;
   const { account } = payload;
   return [
     ['rt', String(event.occurredAt.getTime())],
@@ -67,7 +74,7 @@ function cefExtension(event: OutboxEvent, payload: FindingEventPayload): [string
     ['suser', account.handle],
     ['suid', account.id],
     ['request', payload.postUrl],
-    ['start', payload.postPublishedAt === null ? null : String(Date.parse(payload.postPublishedAt))],
+    ['start', epochMs(payload.postPublishedAt)],
     ['msg', payload.explain],
     ['cn1Label', 'score'],
     ['cn1', String(payload.score)],
@@ -90,4 +97,45 @@ function cefExtension(event: OutboxEvent, payload: FindingEventPayload): [string
     ['flexString2Label', account.ownerDepartment === null ? null : 'ownerDepartment'],
     ['flexString2', account.ownerDepartment],
   ];
+}
+
+// A gap keeps the finding events' keys where they mean the same (account, platform, event id,
+// owner); `cnt` (base event count) is the failed collections the gap is made of, `start` and `end`
+// the uncovered span, `msg` the latest failure.
+function coverageExtension(event: CoverageOutboxEvent): [string, string | null][] {
+  const { payload } = event;
+  const { account } = payload;
+  return [
+    ['rt', String(event.occurredAt.getTime())],
+    ['externalId', payload.gapId],
+    ['cat', 'coverage'],
+    ['act', ACTIONS[event.type]],
+    ['outcome', event.type === 'coverage.gap' ? 'failure' : 'success'],
+    ['reason', payload.reason],
+    ['suser', account.handle],
+    ['suid', account.id],
+    ['start', epochMs(payload.startedAt)],
+    ['end', epochMs(payload.endedAt)],
+    ['cnt', String(payload.failures)],
+    ['msg', payload.lastError],
+    ['cn3Label', payload.caughtUpPosts === null ? null : 'caughtUpPosts'],
+    ['cn3', payload.caughtUpPosts === null ? null : String(payload.caughtUpPosts)],
+    ['cs5Label', 'platform'],
+    ['cs5', account.platform],
+    ['cs6Label', 'eventId'],
+    ['cs6', event.id],
+    ['deviceCustomDate1Label', 'detectedAt'],
+    ['deviceCustomDate1', epochMs(payload.detectedAt)],
+    ['deviceCustomDate2Label', payload.uncoveredUntil === null ? null : 'uncoveredUntil'],
+    ['deviceCustomDate2', epochMs(payload.uncoveredUntil)],
+    ['flexString1Label', account.ownerEmployeeId === null ? null : 'ownerEmployeeId'],
+    ['flexString1', account.ownerEmployeeId],
+    ['flexString2Label', account.ownerDepartment === null ? null : 'ownerDepartment'],
+    ['flexString2', account.ownerDepartment],
+  ];
+}
+
+// CEF times are milliseconds since the epoch, as `rt` is.
+function epochMs(iso: string | null): string | null {
+  return iso === null ? null : String(Date.parse(iso));
 }

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { SEVERITIES } from '../../../core/policy-schema.js';
-import type { FindingEventPayload, OutboxEvent } from '../../../store/finding-event-payload.js';
+import type { FindingEventPayload, FindingOutboxEvent } from '../../../store/finding-event-payload.js';
 import { ECS_SEVERITY, ECS_VERSION, formatEcs } from './format-ecs.js';
 import type { JsonObject } from './json-value.js';
 import { sampleOutboxEvent } from './sample-outbox-event.js';
 
 const PRODUCT = { name: 'overshare', vendor: 'overshare', version: '1.2.3' };
 
-function ecs(type: OutboxEvent['type'], patch: Partial<FindingEventPayload> = {}): JsonObject {
+function ecs(type: FindingOutboxEvent['type'], patch: Partial<FindingEventPayload> = {}): JsonObject {
   const event = sampleOutboxEvent(type);
   return formatEcs({ ...event, payload: { ...event.payload, ...patch } }, PRODUCT);
 }

@@ -1,5 +1,5 @@
 import type { Severity } from '../../../core/policy-schema.js';
-import type { FindingEventPayload, OutboxEvent } from '../../../store/finding-event-payload.js';
+import type { FindingEventPayload, FindingOutboxEvent } from '../../../store/finding-event-payload.js';
 import type { FindingEventType } from '../../../store/schema.js';
 import { compactObject } from './compact-object.js';
 import { findingTitle } from './finding-title.js';
@@ -24,7 +24,7 @@ const ACTIONS: Readonly<Record<FindingEventType, string>> = {
 };
 
 /**
- * Formats one outbox event as an ECS 8.x alert document.
+ * Formats one finding event as an ECS 8.x alert document (coverage events: formatEcsCoverage).
  *
  * Categorisation: `event.kind: alert`, `event.category: [threat]`, `event.type: [indicator]`.
  * ECS has no data-leak category; `threat` ("external threat intelligence ... targets, motives or
@@ -38,7 +38,7 @@ const ACTIONS: Readonly<Record<FindingEventType, string>> = {
  * success or failure), `event.provider` (no separate log provider). `user` is the social account
  * (handle and id), never its owner's name.
  */
-export function formatEcs(event: OutboxEvent, product: ProductInfo): JsonObject {
+export function formatEcs(event: FindingOutboxEvent, product: ProductInfo): JsonObject {
   const { payload } = event;
   const [firstRule] = payload.ruleIds;
   return compactObject({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SEVERITIES } from '../../../core/policy-schema.js';
-import type { FindingEventPayload, OutboxEvent } from '../../../store/finding-event-payload.js';
+import { CATEGORIES, SEVERITIES } from '../../../core/policy-schema.js';
+import type { FindingEventPayload, FindingOutboxEvent } from '../../../store/finding-event-payload.js';
 import type { FindingState, Resolution } from '../../../store/schema.js';
 import { OCSF_SEVERITY, OCSF_VERSION, formatOcsf } from './format-ocsf.js';
 import type { JsonObject } from './json-value.js';
@@ -8,7 +8,7 @@ import { sampleOutboxEvent } from './sample-outbox-event.js';
 
 const PRODUCT = { name: 'overshare', vendor: 'overshare', version: '1.2.3' };
 
-function ocsf(type: OutboxEvent['type'], patch: Partial<FindingEventPayload> = {}): JsonObject {
+function ocsf(type: FindingOutboxEvent['type'], patch: Partial<FindingEventPayload> = {}): JsonObject {
   const event = sampleOutboxEvent(type);
   return formatOcsf({ ...event, payload: { ...event.payload, ...patch } }, PRODUCT);
 }
@@ -87,6 +87,12 @@ describe('formatOcsf', () => {
     expect(event.time).toBe(Date.parse('2025-03-14T09:26:53.589Z'));
     expect(event.start_time).toBe(Date.parse('2025-03-13T18:04:11.000Z'));
     expect(event.finding_info).toMatchObject({ created_time: 1741944413589, modified_time: 1741944413589 });
+  });
+
+  it('gives every finding category a data classification, takeover included', () => {
+    for (const category of CATEGORIES) expect(ocsf('finding.created', { category }).data_security).toHaveProperty('category_id', expect.any(Number));
+    expect(CATEGORIES).toContain('takeover');
+    expect(ocsf('finding.created', { category: 'takeover' }).data_security).toMatchObject({ category_id: 6, category: 'Security' });
   });
 
   it('carries the masked evidence as the data security pattern match', () => {

@@ -1,5 +1,5 @@
 import type { Category, Severity } from '../../../core/policy-schema.js';
-import type { FindingEventPayload, OutboxEvent } from '../../../store/finding-event-payload.js';
+import type { EventAccount, FindingEventPayload, FindingOutboxEvent } from '../../../store/finding-event-payload.js';
 import type { FindingEventType } from '../../../store/schema.js';
 import { compactObject } from './compact-object.js';
 import { findingTitle } from './finding-title.js';
@@ -43,7 +43,8 @@ const RISK_LEVEL: Readonly<Record<Severity, { id: number; name: string }>> = {
 
 // data_security.category_id (1.3.0 Data Classification enum). Markings, code names, customers,
 // personnel matters, products and registered documents are business secrets; keys, credentials,
-// internal hosts and restricted sites are security data; badges and employee ids are personal.
+// internal hosts and restricted sites are security data; badges and employee ids are personal; a
+// hijacked corporate account is an account-security matter.
 const DATA_CATEGORY: Readonly<Record<Category, { id: number; name: string }>> = {
   marking: { id: 4, name: 'Business' },
   secret: { id: 6, name: 'Security' },
@@ -59,6 +60,7 @@ const DATA_CATEGORY: Readonly<Record<Category, { id: number; name: string }>> = 
   security: { id: 6, name: 'Security' },
   fingerprint: { id: 4, name: 'Business' },
   location: { id: 6, name: 'Security' },
+  takeover: { id: 6, name: 'Security' },
 };
 
 const PURGE_DETAIL = {
@@ -100,10 +102,11 @@ export function ocsfStatus(type: FindingEventType, payload: FindingEventPayload)
 }
 
 /**
- * Formats one outbox event as an OCSF 1.3.0 Data Security Finding (class 2006). Evidence appears
+ * Formats one finding event as an OCSF 1.3.0 Data Security Finding (class 2006). Evidence appears
  * only as the payload carries it, masked. Fields OCSF has no place for go under `unmapped`.
+ * Coverage events have their own class: formatOcsfCoverage.
  */
-export function formatOcsf(event: OutboxEvent, product: ProductInfo): JsonObject {
+export function formatOcsf(event: FindingOutboxEvent, product: ProductInfo): JsonObject {
   const { payload } = event;
   const activity = ocsfActivity(event.type, payload);
   const status = ocsfStatus(event.type, payload);
@@ -140,7 +143,7 @@ export function formatOcsf(event: OutboxEvent, product: ProductInfo): JsonObject
     risk_score: payload.score,
     risk_level_id: risk.id,
     risk_level: risk.name,
-    actor: { user: user(payload) },
+    actor: { user: ocsfUser(payload.account) },
     resources: [resource(payload)],
     data_security: dataSecurity(payload),
     observables: observables(payload),
@@ -168,8 +171,8 @@ function analytic(ruleId: string): JsonObject {
   return { uid: ruleId, name: ruleId, type_id: 1, type: 'Rule' };
 }
 
-function user(payload: FindingEventPayload): JsonObject {
-  const { account } = payload;
+/** The social account as an OCSF user: its handle and id, typed by its platform, with its owner's employee id and department when known. */
+export function ocsfUser(account: EventAccount): JsonObject {
   return compactObject({
     uid: account.id,
     name: account.handle,

@@ -10,7 +10,7 @@ import {
   syslogPriority,
   type SyslogFields,
 } from './format-syslog-message.js';
-import { sampleOutboxEvent } from './sample-outbox-event.js';
+import { sampleCoverageEvent, sampleOutboxEvent } from './sample-outbox-event.js';
 
 const FIELDS: SyslogFields = {
   facility: 16,
@@ -64,6 +64,13 @@ describe('SYSLOG_SEVERITY', () => {
       const frame = formatEventSyslogFrame({ ...event, payload: { ...event.payload, severity } }, { name: 'overshare', vendor: 'overshare', version: '1' }, { facility: 10, hostname: 'h' });
       expect(readFrame(frame).message.toString('utf8')).toMatch(new RegExp(`^<${10 * 8 + SYSLOG_SEVERITY[severity]}>1 `, 'u'));
     }
+  });
+
+  it('sets the PRI of a coverage event frame from the gap’s rating: Error for a login wall, Notice once restored with posts unread', () => {
+    const product = { name: 'overshare', vendor: 'overshare', version: '1' };
+    const priority = (frame: Buffer) => /^<(\d+)>1 /u.exec(readFrame(frame).message.toString('utf8'))?.[1];
+    expect(priority(formatEventSyslogFrame(sampleCoverageEvent('coverage.gap'), product, { facility: 10, hostname: 'h' }))).toBe(String(10 * 8 + 3));
+    expect(priority(formatEventSyslogFrame(sampleCoverageEvent('coverage.restored'), product, { facility: 10, hostname: 'h' }))).toBe(String(10 * 8 + 5));
   });
 });
 

@@ -1,6 +1,7 @@
 import { InputValidationError, type InputIssue } from '../../../core/errors.js';
 import type { Severity } from '../../../core/policy-schema.js';
 import type { OutboxEvent } from '../../../store/finding-event-payload.js';
+import { eventSeverity } from './event-severity.js';
 import { formatCef } from './format-cef.js';
 import type { ProductInfo } from './product-info.js';
 
@@ -87,12 +88,12 @@ export type SyslogOrigin = {
 /**
  * The frame a syslog sink sends for one outbox event: a CEF line as MSG, the product's name as
  * APP-NAME, the event type as MSGID, the event time as TIMESTAMP, and the PRI severity from the
- * finding's severity.
+ * finding's severity (a coverage event's from coverageSeverity).
  */
 export function formatEventSyslogFrame(event: OutboxEvent, product: ProductInfo, origin: SyslogOrigin): Buffer {
   return formatSyslogFrame({
     facility: origin.facility,
-    severity: SYSLOG_SEVERITY[event.payload.severity],
+    severity: SYSLOG_SEVERITY[eventSeverity(event)],
     hostname: origin.hostname,
     appName: product.name,
     procId: origin.procId ?? null,

@@ -3,11 +3,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { maskText } from '../../../core/mask-text.js';
-import type { FindingEventType } from '../../../store/schema.js';
+import type { CoverageEventType, FindingEventType, OutboxEventType } from '../../../store/schema.js';
 import { formatEvent, type EventFormat } from './event-formats.js';
 import { formatCef } from './format-cef.js';
 import { formatEventSyslogFrame } from './format-syslog-message.js';
-import { SAMPLE_RAW_EVIDENCE, sampleOutboxEvent } from './sample-outbox-event.js';
+import { SAMPLE_RAW_EVIDENCE, sampleCoverageEvent, sampleOutboxEvent } from './sample-outbox-event.js';
 
 // Golden files are written by hand (or a one-off script) and read field by field before they are
 // committed; nothing here rewrites them. Each text golden ends with one line break that is not part
@@ -17,9 +17,10 @@ const GOLDEN_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'gold
 const PRODUCT = { name: 'overshare', vendor: 'overshare', version: '1.2.3' };
 const ORIGIN = { facility: 16, hostname: 'overshare-1.example.com' };
 const GOLDEN_TYPES = ['finding.created', 'finding.purged'] as const satisfies readonly FindingEventType[];
+const COVERAGE_GOLDEN_TYPES = ['coverage.gap', 'coverage.restored'] as const satisfies readonly CoverageEventType[];
 const JSON_FORMATS = ['native', 'ocsf', 'ecs'] as const satisfies readonly EventFormat[];
 
-const goldenPath = (type: FindingEventType, extension: string) => path.join(GOLDEN_DIR, `${type.replace('.', '-')}.${extension}`);
+const goldenPath = (type: OutboxEventType, extension: string) => path.join(GOLDEN_DIR, `${type.replace('.', '-')}.${extension}`);
 
 // Compares bytes, and on a mismatch shows the texts so the failure reads as a diff.
 async function expectGolden(actual: Buffer, file: string): Promise<void> {
@@ -56,6 +57,24 @@ describe.each(GOLDEN_TYPES)('the %s golden files', (type) => {
   );
 });
 
+describe.each(COVERAGE_GOLDEN_TYPES)('the %s golden files', (type) => {
+  const event = sampleCoverageEvent(type);
+
+  it.each(JSON_FORMATS)('match the %s format byte for byte', async (format) => {
+    const text = `${JSON.stringify(formatEvent(event, format, PRODUCT), null, 2)}\n`;
+    await expectGolden(Buffer.from(text, 'utf8'), goldenPath(type, `${format}.json`));
+  });
+
+  it('match the CEF line byte for byte', async () => {
+    await expectGolden(Buffer.from(`${formatCef(event, PRODUCT)}\n`, 'utf8'), goldenPath(type, 'cef.txt'));
+  });
+
+  it('match the octet-counted syslog frame byte for byte', async () => {
+    const frame = formatEventSyslogFrame(event, PRODUCT, ORIGIN);
+    await expectGolden(Buffer.concat([frame, Buffer.from('\n')]), goldenPath(type, 'syslog.txt'));
+  });
+});
+
 // PostgreSQL's jsonb hands keys back in its own order (shorter keys first); reversing every
 // object's keys stands in for that.
 function reverseKeys(value: unknown): unknown {
@@ -76,5 +95,12 @@ describe('an event whose stored payload comes back with its keys in another orde
     const stored = sampleOutboxEvent('finding.purged');
     const reread = { ...stored, payload: reverseKeys(stored.payload) as typeof stored.payload };
     expect(formatCef(reread, PRODUCT)).toBe(formatCef(stored, PRODUCT));
+  });
+
+  it.each(JSON_FORMATS)('formats a coverage event to the same bytes in the %s format', (format) => {
+    const stored = sampleCoverageEvent('coverage.restored');
+    const reread = { ...stored, payload: reverseKeys(stored.payload) as typeof stored.payload };
+    expect(JSON.stringify(Object.keys(reread.payload.account))).not.toBe(JSON.stringify(Object.keys(stored.payload.account)));
+    expect(JSON.stringify(formatEvent(reread, format, PRODUCT))).toBe(JSON.stringify(formatEvent(stored, format, PRODUCT)));
   });
 });

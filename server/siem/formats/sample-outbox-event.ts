@@ -1,6 +1,6 @@
 import { maskText } from '../../../core/mask-text.js';
-import type { OutboxEvent } from '../../../store/finding-event-payload.js';
-import type { FindingEventType } from '../../../store/schema.js';
+import type { CoverageOutboxEvent, FindingOutboxEvent } from '../../../store/finding-event-payload.js';
+import type { CoverageEventType, FindingEventType } from '../../../store/schema.js';
 
 /** The evidence the sample finding matched, before masking: it must never appear in any formatted event. */
 export const SAMPLE_RAW_EVIDENCE = 'AKIAIOSFODNN7EXAMPLE';
@@ -14,7 +14,7 @@ const CREATED_AT = '2025-03-14T09:26:53.589Z';
  * and Greek in the title and handle. Evidence is masked as the outbox stores it. A fresh object
  * every call, so a test may change it.
  */
-export function sampleOutboxEvent(type: FindingEventType): OutboxEvent {
+export function sampleOutboxEvent(type: FindingEventType): FindingOutboxEvent {
   const created = createdEvent();
   if (type === 'finding.created') return created;
   if (type === 'finding.updated') {
@@ -53,7 +53,7 @@ export function sampleOutboxEvent(type: FindingEventType): OutboxEvent {
   };
 }
 
-function createdEvent(): OutboxEvent {
+function createdEvent(): FindingOutboxEvent {
   return {
     seq: 41,
     id: 'c1a2b3c4-d5e6-4f70-8a91-b2c3d4e5f607',
@@ -91,6 +91,54 @@ function createdEvent(): OutboxEvent {
       isCurrent: true,
       createdAt: CREATED_AT,
       updatedAt: CREATED_AT,
+    },
+  };
+}
+
+const GAP_ID = '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+const GAP_DETECTED_AT = '2025-03-15T06:00:04.250Z';
+
+/**
+ * The event of the given type from one fixed coverage gap of the sample finding's account (opened
+ * by a login wall, then restored with a catch-up that stopped at its depth), for golden files and
+ * sink tests. Awkward on purpose: the error holds a `|`, `=`, `\`, CR LF and Greek. A fresh object
+ * every call, so a test may change it.
+ */
+export function sampleCoverageEvent(type: CoverageEventType): CoverageOutboxEvent {
+  const opened: CoverageOutboxEvent = {
+    seq: 130,
+    id: '9c8d7e6f-5a4b-4c3d-9e2f-1a0b9c8d7e6f',
+    findingId: GAP_ID,
+    findingVersion: 1,
+    type: 'coverage.gap',
+    occurredAt: new Date(GAP_DETECTED_AT),
+    payload: {
+      gapId: GAP_ID,
+      account: createdEvent().payload.account,
+      reason: 'login_wall',
+      lastError: 'Login wall at https://social.example/@anna?next=/feed|x: "sign in = continue" \\ σύνδεση\r\nHTTP 302',
+      startedAt: '2025-03-14T22:00:00.000Z',
+      detectedAt: GAP_DETECTED_AT,
+      endedAt: null,
+      failures: 1,
+      caughtUpPosts: null,
+      uncoveredUntil: null,
+    },
+  };
+  if (type === 'coverage.gap') return opened;
+  return {
+    ...opened,
+    seq: 188,
+    id: 'ab0c1d2e-3f4a-4b5c-8d6e-7f8091a2b3c4',
+    findingVersion: 2,
+    type,
+    occurredAt: new Date('2025-03-16T10:30:00.000Z'),
+    payload: {
+      ...opened.payload,
+      endedAt: '2025-03-16T10:30:00.000Z',
+      failures: 9,
+      caughtUpPosts: 14,
+      uncoveredUntil: '2025-03-15T02:30:00.000Z',
     },
   };
 }

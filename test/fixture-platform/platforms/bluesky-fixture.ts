@@ -181,7 +181,7 @@ function profileView(account: FixtureAccount, helpers: FixtureHelpers): Record<s
     did: didOf(account.handle),
     handle: actorHandle(account.handle),
     displayName: account.displayName,
-    avatar: `${helpers.origin}/media/avatar-${account.handle}.jpg`,
+    avatar: account.avatarUrl ?? `${helpers.origin}/media/avatar-${account.handle}.jpg`,
     associated: { chat: { allowIncoming: 'following' }, activitySubscription: { allowSubscriptions: 'followers' } },
     labels: [],
     createdAt: '2024-02-01T10:00:00.000Z',

@@ -31,6 +31,8 @@ interface Message {
 interface Channel {
   handle: string;
   title: string;
+  /** The channel's photo; none shows the title's initial instead, as t.me does. */
+  avatarUrl?: string;
   messages: Message[];
 }
 
@@ -92,7 +94,7 @@ function networkChannel(account: FixtureAccount, helpers: FixtureHelpers): Chann
   const oldest = account.posts.at(-1)?.publishedAt ?? new Date('2026-01-01T00:00:00Z');
   const messages: Message[] = [serviceMessage(new Date(oldest.getTime() - 86_400_000))];
   for (const post of [...account.posts].reverse()) messages.push(networkMessage(post, helpers));
-  return { handle: account.handle, title: account.displayName, messages };
+  return { handle: account.handle, title: account.displayName, avatarUrl: account.avatarUrl ?? `${helpers.origin}/media/avatar-${account.handle}.jpg`, messages };
 }
 
 function networkMessage(post: FixturePost, helpers: FixtureHelpers): Message {
@@ -178,7 +180,7 @@ function renderPreview(channel: Channel, request: FixtureRequest, helpers: Fixtu
     <title>${escapeHtml(channel.title)} – Telegram</title>
     <meta name="viewport" content="width=device-width, initial-scale=1.0, minimum-scale=1.0, maximum-scale=1.0, user-scalable=no" />
     <meta property="og:title" content="${escapeHtml(channel.title)}">
-    <meta property="og:image" content="${helpers.origin}/media/avatar-${channel.handle}.jpg">
+    <meta property="og:image" content="${channel.avatarUrl ?? 'https://telegram.org/img/t_logo.png'}">
     <meta property="og:site_name" content="Telegram">
     <meta property="og:description" content="News &amp; notes from ${escapeHtml(channel.title)}">
     <link rel="canonical" href="${base}/s/${channel.handle}"/>
@@ -201,7 +203,7 @@ function renderPreview(channel: Channel, request: FixtureRequest, helpers: Fixtu
       </div>
     </main>
     <div class="tgme_channel_info">
-      <div class="tgme_channel_info_header"><i class="tgme_page_photo_image bgcolor2" data-content="${escapeHtml(channel.title.slice(0, 1))}"></i>
+      <div class="tgme_channel_info_header"><i class="tgme_page_photo_image bgcolor2" data-content="${escapeHtml(channel.title.slice(0, 1))}">${channel.avatarUrl === undefined ? '' : `<img src="${escapeHtml(channel.avatarUrl)}">`}</i>
         <div class="tgme_channel_info_header_title"><span dir="auto">${escapeHtml(channel.title)}</span></div>
         <div class="tgme_channel_info_header_username"><a href="${base}/${channel.handle}">@${channel.handle}</a></div></div>
       <div class="tgme_channel_info_counters"><div class="tgme_channel_info_counter"><span class="counter_value">1.2K</span> <span class="counter_type">subscribers</span></div></div>
@@ -224,7 +226,7 @@ function renderMessage(channel: Channel, message: Message, helpers: FixtureHelpe
       : `<div class="tgme_widget_message_forwarded_from accent_color">Forwarded from <a class="tgme_widget_message_forwarded_from_name" href="${base}/${message.forwardedFrom}/77"><span dir="auto">${escapeHtml(message.forwardedFrom)}</span></a></div>`;
   const text = message.textHtml === undefined ? '' : `<div class="tgme_widget_message_text js-message_text" dir="auto">${message.textHtml}</div>`;
   return `<div class="tgme_widget_message_wrap js-widget_message_wrap"><div class="tgme_widget_message text_not_supported_wrap js-widget_message${serviceClass}" data-post="${channel.handle}/${message.id}" data-view="eyJjIjotMTAwMTIzNDU2Nzg5LCJwIjoxMDAzfQ" data-peer-hash="8d2ba7c1e0">
-  <div class="tgme_widget_message_user"><a href="${base}/${channel.handle}"><i class="tgme_widget_message_user_photo bgcolor2" style="background-color:#8e85ee" data-content="${escapeHtml(channel.title.slice(0, 1))}"><img src="${helpers.origin}/media/avatar-${channel.handle}.jpg"></i></a></div>
+  <div class="tgme_widget_message_user"><a href="${base}/${channel.handle}"><i class="tgme_widget_message_user_photo bgcolor2" style="background-color:#8e85ee" data-content="${escapeHtml(channel.title.slice(0, 1))}">${channel.avatarUrl === undefined ? '' : `<img src="${escapeHtml(channel.avatarUrl)}">`}</i></a></div>
   <div class="tgme_widget_message_bubble"><i class="tgme_widget_message_bubble_tail"><svg class="bubble_icon" width="11px" height="20px" viewBox="0 0 11 20"><g fill="none"><path d="M6,17 C6.7,17 9.2,18.1 11,20 L0,20 C3.4,18.4 6,17 6,17 Z" fill="#FFFFFF"></path></g></svg></i>
     <div class="tgme_widget_message_author accent_color"><a class="tgme_widget_message_owner_name" href="${base}/${channel.handle}"><span dir="auto">${escapeHtml(channel.title)}</span></a></div>
     ${forwarded}${photosHtml(channel, message, base)}${videoHtml(message)}${text}
