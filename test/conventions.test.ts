@@ -33,6 +33,15 @@ describe('code conventions', () => {
     }
     expect(long).toEqual([]);
   });
+
+  it('ignores no source file in git, so a fresh clone builds what this one does', () => {
+    // A `coverage/` line once hid server/ui/src/pages/coverage/ from every commit.
+    const ignored = execFileSync('git', ['ls-files', '--others', '--ignored', '--exclude-standard', '--directory'], { cwd: REPO_ROOT, encoding: 'utf8' })
+      .split('\n')
+      .filter((entry) => /^(core|rules|ocr|crawler|store|pipeline|server|cli|demo|test|bench|docs|examples|docker)\//u.test(entry))
+      .filter((entry) => !/(^|\/)(node_modules|dist|results)\//u.test(entry) && !entry.endsWith('.tsbuildinfo'));
+    expect(ignored).toEqual([]);
+  });
 });
 
 describe('README stays true', () => {
