@@ -183,18 +183,35 @@ describe('collectPosts where posts are expected', () => {
     expect(rescan).toBeInstanceOf(EmptyFeedError);
   });
 
-  it('accepts an empty newest page when nothing was expected, when it is the start of the history, or when the adapter asked only for newer posts', async () => {
+  it('accepts an empty reading when nothing was expected, or when its newest page is the server\'s own word (a 304, an API answer)', async () => {
     expect((await collectPosts(feedAdapter([[]]), account, '', context, { backfillPosts: 100 })).posts).toEqual([]);
-    const historyStart: PlatformAdapter = { ...feedAdapter([]), fetchPage: () => Promise.resolve({ posts: [], isHistoryEnd: true }) };
-    expect((await collectPosts(historyStart, account, '', context, { backfillPosts: 100, expectPosts: true })).stoppedBecause).toBe('end');
     const notModified: PlatformAdapter = { ...feedAdapter([]), fetchPage: () => Promise.resolve({ posts: [], isUnchanged: true }) };
     expect((await collectPosts(notModified, account, '', context, { backfillPosts: 100, expectPosts: true, cursor: cursorAt(10) })).posts).toEqual([]);
-    const sinceCursor: PlatformAdapter = { ...feedAdapter([[]]), readsNewerThanCursor: true };
-    const rescan = await collectPosts(sinceCursor, account, '', context, { backfillPosts: 100, expectPosts: true, cursor: cursorAt(10) });
+    const apiAnswer: PlatformAdapter = { ...feedAdapter([]), fetchPage: () => Promise.resolve({ posts: [], isStructured: true }) };
+    const rescan = await collectPosts(apiAnswer, account, '', context, { backfillPosts: 100, expectPosts: true, cursor: cursorAt(10) });
     expect(rescan).toMatchObject({ posts: [], cursor: { externalId: '10' } });
-    // Without a cursor the adapter asked for everything, so an empty answer is suspect again.
-    const full = await collectPosts(sinceCursor, account, '', context, { backfillPosts: 100, expectPosts: true }).catch((caught: unknown) => caught);
-    expect(full).toBeInstanceOf(EmptyFeedError);
+    const emptyAccount: PlatformAdapter = { ...feedAdapter([]), fetchPage: () => Promise.resolve({ posts: [], isHistoryEnd: true, isStructured: true }) };
+    expect((await collectPosts(emptyAccount, account, '', context, { backfillPosts: 100, expectPosts: true })).stoppedBecause).toBe('end');
+  });
+
+  it('refuses a scraped reading that listed nothing where posts were expected, though its pages claim a next page or the history start', async () => {
+    // A redesign that kept the wall and its "more" link but renamed the posts (the VK fixture's markup-changed).
+    const emptyPages: PlatformAdapter = {
+      ...feedAdapter([]),
+      fetchPage: ({ pageToken }) => Promise.resolve(pageToken === '2' ? { posts: [], isHistoryEnd: true } : { posts: [], nextPage: String(Number(pageToken ?? '0') + 1) }),
+    };
+    for (const options of [
+      { backfillPosts: 100, expectPosts: true, cursor: cursorAt(10), depth: 500 },
+      { backfillPosts: 100, expectPosts: true, limit: 5, maxPages: 1 },
+    ]) {
+      const error = await collectPosts(emptyPages, account, '', context, options).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(EmptyFeedError);
+    }
+    // A renamed post renderer on a page with no continuation (the YouTube case) is no proof the account has no posts.
+    const historyStart: PlatformAdapter = { ...feedAdapter([]), fetchPage: () => Promise.resolve({ posts: [], isHistoryEnd: true }) };
+    const error = await collectPosts(historyStart, account, '', context, { backfillPosts: 100, expectPosts: true }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(EmptyFeedError);
+    expect((error as Error).message).toMatch(/the newest page of .+ listed no posts/u);
   });
 
   it('refuses a newest page none of whose posts can be read when posts are expected', async () => {

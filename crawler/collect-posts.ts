@@ -1,6 +1,6 @@
 import type { ObservedProfile } from '../core/coverage.js';
 import { EmptyFeedError, PermanentError } from '../core/errors.js';
-import type { AccountCursor, AccountRef, AdapterContext, CollectedPost, FeedPage, PlatformAdapter } from './platform-adapter.js';
+import type { AccountCursor, AccountRef, AdapterContext, CollectedPost, PlatformAdapter } from './platform-adapter.js';
 
 export type { AccountCursor } from './platform-adapter.js';
 
@@ -21,10 +21,10 @@ export interface CollectOptions {
    */
   depth?: number;
   /**
-   * True when posts are expected (the account had posts before, or is a canary): a newest page
-   * that lists no post at all is then an EmptyFeedError, never "nothing new" — unless the page is
-   * the start of the account's history (it really has no posts) or the adapter reads only posts
-   * newer than the cursor (an empty answer is how it says nothing is new).
+   * True when posts are expected (the account had posts before, or is a canary): a reading whose
+   * pages list no post at all is then an EmptyFeedError, never "nothing new", unless its newest
+   * page is the server's own word for it (an HTTP 304, or an API answer: `isUnchanged`,
+   * `isStructured`). A scraped page cannot tell an empty feed from markup the adapter no longer knows.
    */
   expectPosts?: boolean;
   /** Stop after this many pages whatever else says (a guard against feeds that never end); default 500. */
@@ -83,7 +83,9 @@ export async function collectPosts(
   const posts: CollectedPost[] = [];
   const seenTokens = new Set<string>();
   let skipped = 0;
+  let listed = 0;
   let pages = 0;
+  let isNewestPageAuthoritative = false;
   let pageToken: string | undefined;
   let profile: ObservedProfile | undefined;
 
@@ -92,7 +94,11 @@ export async function collectPosts(
     (sinceMs !== undefined && publishedMs <= sinceMs);
 
   const collectedAtMs = Date.now();
-  const finish = (stoppedBecause: StopReason, hasReachedHistoryStart = false): CollectResult => ({
+  const finish = (stoppedBecause: StopReason, hasReachedHistoryStart = false): CollectResult => {
+    if (listed === 0 && options.expectPosts === true && !isNewestPageAuthoritative) throw emptyFeedError(adapter, account, pages);
+    return finished(stoppedBecause, hasReachedHistoryStart);
+  };
+  const finished = (stoppedBecause: StopReason, hasReachedHistoryStart: boolean): CollectResult => ({
     posts,
     // A rescan cut short (limit, page cap) has not reached the old cursor: moving it would leave
     // the posts in between uncollected for good. At the catch-up depth they are given up on
@@ -114,9 +120,10 @@ export async function collectPosts(
     context.signal.throwIfAborted();
     const page = await adapter.fetchPage({ account, baseUrl, pageToken, ...(options.cursor === undefined ? {} : { cursor: options.cursor }) }, context);
     pages += 1;
+    listed += page.posts.length;
     if (pages === 1) {
       profile = page.profile;
-      if (page.posts.length === 0 && options.expectPosts === true) judgeEmptyNewestPage(adapter, account, page, options.cursor !== undefined);
+      isNewestPageAuthoritative = page.isUnchanged === true || page.isStructured === true;
     }
     let oldestOnPageIsOld = false;
     for (const [index, post] of page.posts.entries()) {
@@ -165,16 +172,13 @@ function stopReasonAtMax(options: CollectOptions, depth: number | undefined, cou
 }
 
 /**
- * An empty newest page where posts were expected: fine when it is the start of the history (the
- * account has no posts), when the server said nothing changed since the cursor (HTTP 304), or
- * when the adapter asked only for posts newer than the cursor; else
- * the page is not what the adapter knows (a redesign, an interstitial) and must not pass for "nothing new".
+ * A reading that listed no post where posts were expected, and whose newest page was not the
+ * server's own word that there is nothing: a redesign, an interstitial, or a fallback page that
+ * ignores the cursor must not pass for "nothing new".
  */
-function judgeEmptyNewestPage(adapter: PlatformAdapter, account: AccountRef, page: FeedPage, hasCursor: boolean): void {
-  if (page.nextPage !== undefined || page.isHistoryEnd === true || page.isUnchanged === true) return;
-  if (hasCursor && adapter.readsNewerThanCursor === true) return;
-  throw new EmptyFeedError(
-    `${adapter.platform}: the newest page of ${account.handle} listed no posts, although the account had posts before; ` +
+function emptyFeedError(adapter: PlatformAdapter, account: AccountRef, pages: number): EmptyFeedError {
+  return new EmptyFeedError(
+    `${adapter.platform}: ${pages === 1 ? 'the newest page' : `${pages} pages`} of ${account.handle} listed no posts, although the account had posts before; ` +
       'the platform may have changed its layout or shown a page the adapter does not know. The account is reported as not covered until a reading finds posts again.',
   );
 }

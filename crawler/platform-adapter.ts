@@ -114,6 +114,14 @@ export interface FeedPage {
    * conditional request): an empty page that means "nothing new", not an empty feed.
    */
   isUnchanged?: boolean;
+  /**
+   * True when the page is a platform API's answer checked against its schema (JSON, not markup):
+   * when it lists nothing, that is the platform's own word (nothing newer than the cursor asked
+   * for, or no posts at all). A scraped page that lists nothing may instead be one whose markup
+   * changed, an interstitial or a fallback that ignores the cursor, so where posts were expected
+   * collectPosts reports it as an empty feed.
+   */
+  isStructured?: boolean;
 }
 
 /** An HTTP answer whose body was read in full (within CRAWL_MAX_PAGE_BYTES) and decoded. */
@@ -193,11 +201,5 @@ export interface PlatformAdapter {
   readonly route: 'http' | 'browser';
   /** Public base URL, used unless the account or CRAWL_BASE_URLS names another. */
   readonly defaultBaseUrl: string;
-  /**
-   * True when the adapter asks the server only for posts newer than the request's cursor (an
-   * empty first page then means "nothing new"); else an empty newest page is judged as a feed
-   * that showed nothing where posts were expected.
-   */
-  readonly readsNewerThanCursor?: boolean;
   fetchPage(request: PageRequest, context: AdapterContext): Promise<FeedPage>;
 }

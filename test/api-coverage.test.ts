@@ -102,7 +102,9 @@ for (const { engine, isAvailable } of ENGINES) {
         // rss: only before the window.
         await attempt(db, 'rss', 'server_error', ago(8 * HOUR));
 
-        openNews = (await gap(db, news, { started_at: ago(30 * HOUR), detected_at: ago(26 * HOUR), last_failed_at: ago(0.5 * HOUR), failures: 9 })).id;
+        openNews = (
+          await gap(db, news, { started_at: ago(30 * HOUR), detected_at: ago(26 * HOUR), last_failed_at: ago(0.5 * HOUR), failures: 9, last_error: 'https://t.me/s/halvard_news: navigation timed out after 30 s' })
+        ).id;
         // A disabled account's open gap: listed, but nobody expects it covered.
         await gap(db, bob, { started_at: ago(40 * HOUR), detected_at: ago(39 * HOUR), reason: 'login_wall', last_error: 'login wall' });
         closedJane = (
@@ -122,7 +124,10 @@ for (const { engine, isAvailable } of ENGINES) {
       });
 
       it("judges each platform's health over the window and counts the active accounts not covered", async () => {
-        const reply = coverageReply.parse((await siem.get('/api/v1/coverage')).body);
+        const reply = coverageReply.parse((await reviewer.get('/api/v1/coverage')).body);
+        // The siem role (no accounts:read) gets the same, without the error texts that name accounts.
+        const forSiem = coverageReply.parse((await siem.get('/api/v1/coverage')).body);
+        expect(forSiem).toEqual({ ...reply, generated_at: forSiem.generated_at, platforms: reply.platforms.map((entry) => ({ ...entry, last_error: null })) });
         expect(reply).toMatchObject({ open_gaps: 2, accounts_uncovered: 1, oldest_open_gap_started_at: ago(30 * HOUR).toISOString() });
         // Active accounts or collections in the window: bluesky (disabled only) and vk (disabled only) are left out.
         expect(reply.platforms.map((entry) => entry.platform)).toEqual(['mastodon', 'rss', 'telegram']);
@@ -156,7 +161,7 @@ for (const { engine, isAvailable } of ENGINES) {
           id: openNews,
           account: { id: news.id, platform: 'telegram', handle: 'halvard_news', display_name: 'Halvard News', kind: 'corporate', is_canary: false },
           reason: 'timeout',
-          last_error: 'navigation timed out after 30 s',
+          last_error: 'https://t.me/s/halvard_news: navigation timed out after 30 s',
           started_at: ago(30 * HOUR).toISOString(),
           detected_at: ago(26 * HOUR).toISOString(),
           last_failed_at: ago(0.5 * HOUR).toISOString(),
@@ -167,9 +172,12 @@ for (const { engine, isAvailable } of ENGINES) {
         });
       });
 
-      it('hides the handle and display name from a caller without accounts:read', async () => {
-        const { items } = coverageGapListReply.parse((await siem.get('/api/v1/coverage/gaps')).body);
+      it('hides the handle, display name and the error naming the account from a caller without accounts:read', async () => {
+        const reply = await siem.get('/api/v1/coverage/gaps?state=all');
+        const { items } = coverageGapListReply.parse(reply.body);
         expect(items[0]!.account).toEqual({ id: news.id, platform: 'telegram', handle: null, display_name: null, kind: 'corporate', is_canary: false });
+        expect(items.map((item) => item.last_error)).toEqual(items.map(() => null));
+        expect(JSON.stringify(reply.body)).not.toMatch(/halvard_news|Halvard News/u);
       });
 
       it('lists closed gaps with the posts caught up and what was never collected, and narrows by platform, account and time', async () => {
@@ -239,7 +247,7 @@ for (const { engine, isAvailable } of ENGINES) {
         expect(detail).toMatchObject({
           last_success_at: ago(30 * HOUR).toISOString(),
           consecutive_failures: 0,
-          coverage_gap: { id: openNews, reason: 'timeout', last_error: 'navigation timed out after 30 s', started_at: ago(30 * HOUR).toISOString(), detected_at: ago(26 * HOUR).toISOString(), failures: 9 },
+          coverage_gap: { id: openNews, reason: 'timeout', last_error: 'https://t.me/s/halvard_news: navigation timed out after 30 s', started_at: ago(30 * HOUR).toISOString(), detected_at: ago(26 * HOUR).toISOString(), failures: 9 },
         });
       });
     });

@@ -33,7 +33,7 @@ export async function printCoverage(options: CoverageOptions): Promise<void> {
     const now = new Date();
     const query = new CoverageQuery(database.db);
     const platform = options.platform === undefined ? {} : { platform: options.platform };
-    const coverage = toCoverageReply(await query.snapshot(new Date(now.getTime() - HEALTH_WINDOW_MS), options.platform), now);
+    const coverage = toCoverageReply(await query.snapshot(new Date(now.getTime() - HEALTH_WINDOW_MS), options.platform), now, true);
     const open = await everyGap(query, { state: 'open', ...platform });
     const closed = options.all === true ? await everyGap(query, { state: 'closed', since: new Date(now.getTime() - CLOSED_SINCE_MS), ...platform }) : [];
     if (options.format === 'json') {

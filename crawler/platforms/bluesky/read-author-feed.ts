@@ -80,8 +80,8 @@ export function readAuthorFeed(json: unknown, answerUrl: string, pageToken: stri
   const hasNext = cursor !== undefined && cursor !== '' && cursor !== pageToken && parsed.data.feed.length > 0;
   const withProfile = observed === undefined ? {} : { profile: observed };
   return hasNext
-    ? { posts, unreadable, nextPage: cursor, ...withProfile }
-    : { posts, unreadable, ...(cursor === undefined || cursor === '' ? { isHistoryEnd: true } : {}), ...withProfile };
+    ? { posts, unreadable, nextPage: cursor, isStructured: true, ...withProfile }
+    : { posts, unreadable, ...(cursor === undefined || cursor === '' ? { isHistoryEnd: true } : {}), isStructured: true, ...withProfile };
 }
 
 /** The display name and avatar of a profile view; undefined when it shows neither. */

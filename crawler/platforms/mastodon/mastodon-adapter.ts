@@ -178,9 +178,9 @@ const readStatuses = async (response: TextResponse, url: string, address: Mastod
   const profile = newest === undefined ? undefined : mastodonProfile(newest.account, response.url);
   const withProfile = profile === undefined ? {} : { profile };
   // The API pages to the account's first status (the profile feed fallback lists only the newest).
-  if (next === undefined) return { posts, isHistoryEnd: true, ...withProfile };
+  if (next === undefined) return { posts, isHistoryEnd: true, isStructured: true, ...withProfile };
   const nextUrl = sameOrigin(next, response.url, address.baseUrl);
-  return { posts, nextPage: JSON.stringify({ route: 'api', next: nextUrl } satisfies z.infer<typeof tokenSchema>), ...withProfile };
+  return { posts, nextPage: JSON.stringify({ route: 'api', next: nextUrl } satisfies z.infer<typeof tokenSchema>), isStructured: true, ...withProfile };
 };
 
 /** Mastodon, Pleroma, Akkoma, GoToSocial and other servers with Mastodon's REST API; RSS where the API wants a login. */
@@ -188,7 +188,6 @@ export const mastodonAdapter: PlatformAdapter = {
   platform: 'mastodon',
   route: 'http',
   defaultBaseUrl: 'https://mastodon.social',
-  readsNewerThanCursor: true,
 
   async fetchPage(request: PageRequest, context): Promise<FeedPage> {
     const address = resolveMastodonAccount(request.account.handle, request.baseUrl, request.account.baseUrl !== undefined);

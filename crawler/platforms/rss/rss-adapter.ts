@@ -134,7 +134,7 @@ export const rssAdapter: PlatformAdapter = {
     const feed = await readFeed(feedUrl, context, conditionsFor(undefined, request.cursor));
     if (feed.status === 304) {
       feeds.set(address.href, { feedUrl: feed.url });
-      return { posts: [] };
+      return { posts: [], isUnchanged: true };
     }
     judgeStatus(feed, feedUrl);
     return { posts: feedPosts(address.href, feed) };

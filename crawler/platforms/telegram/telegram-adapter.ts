@@ -10,7 +10,9 @@ import { readTelegramPage, type TelegramChannelPage } from './read-telegram-page
  * the ones just newer than `<id>` (none when nothing is newer).
  *
  * A rescan starts with `?after=<the cursor's message id>`: a channel with nothing new answers with
- * an empty list, one with a few new posts with exactly those. When t.me says still newer messages
+ * an empty list, one with a few new posts with exactly those. An empty list is also what a renamed
+ * message widget looks like, so the adapter then reads the newest page, which shows the cursor's
+ * message again (nothing new) or lists nothing (an empty feed, reported). When t.me says still newer messages
  * follow that page (its `data-after` link), there were more new posts than a page holds, and the
  * adapter reads the channel newest first instead, as on a first scan (`collectPosts` stops at the cursor).
  *
@@ -57,7 +59,6 @@ export const telegramAdapter: PlatformAdapter = {
   platform: 'telegram',
   route: 'http',
   defaultBaseUrl: 'https://t.me',
-  readsNewerThanCursor: true,
 
   async fetchPage(request: PageRequest, context): Promise<FeedPage> {
     const channel = normalizeTelegramChannel(request.account.handle);
@@ -69,9 +70,11 @@ export const telegramAdapter: PlatformAdapter = {
       // A page listing the cursor's message or older ones means t.me ignored ?after= and sent the
       // newest page: page on from it as from any newest page.
       const isNewestPage = newer.oldestMessageId !== undefined && newer.oldestMessageId <= after && !newer.hasNewer;
-      if (!isNewestPage && !newer.hasNewer) return withProfile(newer, { posts: newer.posts });
+      // An empty answer cannot tell "nothing new" from markup this adapter no longer reads: the
+      // newest page then shows the cursor's message again, or nothing, which is an empty feed.
+      if (!isNewestPage && !newer.hasNewer && newer.posts.length > 0) return withProfile(newer, { posts: newer.posts });
       if (isNewestPage) page = newer;
-      else context.log.debug({ channel, after }, 'more new messages than one page: reading the channel newest first');
+      else if (newer.hasNewer) context.log.debug({ channel, after }, 'more new messages than one page: reading the channel newest first');
     }
 
     page ??= await readChannelPage(request.baseUrl, channel, before === undefined ? {} : { before }, context);

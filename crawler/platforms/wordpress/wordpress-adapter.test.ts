@@ -86,7 +86,7 @@ describe('wordpressAdapter against the fixture sites', () => {
 
   it('treats a page past the last as the end', async () => {
     const page = await fetchPage(site(), JSON.stringify({ route: 'rest', page: 99 }));
-    expect(page).toEqual({ posts: [], isHistoryEnd: true });
+    expect(page).toEqual({ posts: [], isHistoryEnd: true, isStructured: true });
   });
 
   it('throws NotFoundError for a site that is not there', async () => {

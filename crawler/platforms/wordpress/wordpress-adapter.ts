@@ -146,7 +146,9 @@ const restPage = (response: TextResponse, request: RestRequest, context: Adapter
   const posts = readablePosts({ posts: converted, unreadable }, { platform: 'wordpress', where: response.url, log: context.log }).sort(newestFirst);
   const totalPages = Number.parseInt(response.headers['x-wp-totalpages'] ?? '', 10);
   const hasMore = Number.isNaN(totalPages) ? items.length >= PAGE_SIZE : page < totalPages;
-  return hasMore && items.length > 0 ? { posts, nextPage: tokenFor({ route, page: page + 1, ...(after === undefined ? {} : { after }) }) } : { posts, isHistoryEnd: true };
+  return hasMore && items.length > 0
+    ? { posts, nextPage: tokenFor({ route, page: page + 1, ...(after === undefined ? {} : { after }) }), isStructured: true }
+    : { posts, isHistoryEnd: true, isStructured: true };
 };
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -202,7 +204,7 @@ const laterPage = async (site: string, token: Token, context: AdapterContext): P
   if (response.status === 400 && isJson(response)) {
     const code = restErrorSchema.safeParse(jsonOrUndefined(response.text));
     // The post count shrank since the last page: past the end is the end.
-    if (code.success && code.data.code === 'rest_post_invalid_page_number') return { posts: [], isHistoryEnd: true };
+    if (code.success && code.data.code === 'rest_post_invalid_page_number') return { posts: [], isHistoryEnd: true, isStructured: true };
   }
   if (isRefused(response)) {
     throw new PlatformBlockedError('wordpress', `${site} stopped answering its REST API to anonymous readers mid-scan (HTTP ${response.status}); the next scan reads its feed`);
@@ -222,7 +224,6 @@ export const wordpressAdapter: PlatformAdapter = {
   platform: 'wordpress',
   route: 'http',
   defaultBaseUrl: '',
-  readsNewerThanCursor: true,
 
   async fetchPage(request, context): Promise<FeedPage> {
     const site = siteRoot(request);

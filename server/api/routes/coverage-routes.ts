@@ -17,10 +17,10 @@ export function coverageRoutes(): AnyApiRoute[] {
       tag: 'coverage',
       permission: 'coverage:read',
       response: coverageReply,
-      async handle({ services }) {
+      async handle({ actor, services }) {
         const now = services.now();
         const snapshot = await new CoverageQuery(services.db).snapshot(new Date(now.getTime() - HEALTH_WINDOW_MS));
-        return toCoverageReply(snapshot, now);
+        return toCoverageReply(snapshot, now, actor.permissions.has('accounts:read'));
       },
     }),
     defineRoute({

@@ -24,7 +24,10 @@ export const platformHealthReply = z.object({
   failures: z.partialRecord(z.enum(COLLECTION_FAILURE_KINDS), z.number().int()).describe('Failed collections in the window by kind; kinds that did not occur are left out.'),
   last_success_at: z.string().nullable().describe("The newest successful collection, in the window or before (the platform's accounts' last success)."),
   last_failure_at: z.string().nullable(),
-  last_error: z.string().nullable().describe('The error of the newest failed collection in the window.'),
+  last_error: z
+    .string()
+    .nullable()
+    .describe("The error of the newest failed collection in the window; null without accounts:read, as crawler errors name the account."),
   canary: z
     .object({ outcome: z.enum(COLLECTION_OUTCOMES), attempted_at: z.string() })
     .nullable()
@@ -73,7 +76,7 @@ export const coverageGapReply = z.object({
   id: z.string(),
   account: gapAccountReply,
   reason: z.enum(GAP_REASONS).describe('The kind of the latest failure, or catch_up_depth: a reading met more new posts than CRAWL_CATCHUP_POSTS and gave up the oldest.'),
-  last_error: z.string(),
+  last_error: z.string().nullable().describe("The latest failure's error; null for a caller without accounts:read, as crawler errors name the account."),
   started_at: z.string().describe('Covered up to here: the last successful collection, or the registration.'),
   detected_at: z.string().describe('The first failed collection.'),
   last_failed_at: z.string(),
@@ -102,8 +105,11 @@ export const accountCoverageGapReply = z.object({
 });
 export type AccountCoverageGapReply = z.infer<typeof accountCoverageGapReply>;
 
-/** The API form of the store's coverage snapshot, each platform's health judged over the window's collections. */
-export function toCoverageReply(snapshot: CoverageSnapshot, generatedAt: Date): CoverageReply {
+/**
+ * The API form of the store's coverage snapshot, each platform's health judged over the window's
+ * collections; without `mayReadAccounts` no error text, since the crawler's errors name the account.
+ */
+export function toCoverageReply(snapshot: CoverageSnapshot, generatedAt: Date, mayReadAccounts: boolean): CoverageReply {
   return {
     generated_at: generatedAt.toISOString(),
     window_hours: HEALTH_WINDOW_MS / 3_600_000,
@@ -122,7 +128,7 @@ export function toCoverageReply(snapshot: CoverageSnapshot, generatedAt: Date): 
         failures: health.failures,
         last_success_at: iso(health.lastSuccessAt),
         last_failure_at: iso(health.lastFailureAt),
-        last_error: health.lastError,
+        last_error: mayReadAccounts ? health.lastError : null,
         canary: health.canary === null ? null : { outcome: health.canary.outcome, attempted_at: health.canary.attemptedAt.toISOString() },
         accounts: platform.accounts,
         accounts_uncovered: platform.accountsUncovered,
@@ -131,7 +137,7 @@ export function toCoverageReply(snapshot: CoverageSnapshot, generatedAt: Date): 
   };
 }
 
-/** The API form of a gap; without `mayReadAccounts` the account's handle and display name are null. */
+/** The API form of a gap; without `mayReadAccounts` the account's handle, display name and the error naming it are null. */
 export function toCoverageGapReply(gap: GapWithAccount, mayReadAccounts: boolean): CoverageGapReply {
   return {
     id: gap.id,
@@ -144,7 +150,7 @@ export function toCoverageGapReply(gap: GapWithAccount, mayReadAccounts: boolean
       is_canary: gap.account_is_canary,
     },
     reason: gap.reason,
-    last_error: gap.last_error,
+    last_error: mayReadAccounts ? gap.last_error : null,
     started_at: gap.started_at.toISOString(),
     detected_at: gap.detected_at.toISOString(),
     last_failed_at: gap.last_failed_at.toISOString(),

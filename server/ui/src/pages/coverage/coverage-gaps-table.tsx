@@ -114,7 +114,7 @@ function GapReason({ gap }: { gap: CoverageGap }) {
     <>
       <strong className="coverage-reason">{tCommon(`failureKinds.${gap.reason}`)}</strong>
       {/* What the platform or the crawler said: untrusted, so text only (React escapes it). */}
-      <span className="coverage-error-text">{gap.last_error}</span>
+      {gap.last_error !== null && <span className="coverage-error-text">{gap.last_error}</span>}
     </>
   );
 }
