@@ -26,12 +26,10 @@ export async function analyzePostProcessor(payload: AnalyzePayload, deps: Pipeli
     return followUpJobs(payload.scanRunId, [{ postId: post.id, contentSha256: post.content_sha256, pendingMediaIds }]);
   }
   const readable = media.filter((item) => item.status === 'extracted');
-  // postForAnalysis leaves the kind out; read here until it carries it.
-  const kind = (await deps.db.selectFrom('accounts').select('kind').where('id', '=', account.id).executeTakeFirst())?.kind;
   const analysis = analyzePost(
     deps.ruleSet,
     { text: post.text ?? '', images: readable.map(imageInput), account: `${account.platform}:${account.handle}` },
-    kind === undefined ? {} : { accountKind: kind },
+    { accountKind: account.kind },
   );
   // One finding per (rule, evidence): the same words twice in a post are one finding, the
   // highest-scoring occurrence (findings come highest first), not a finding and a new version of it.
@@ -46,7 +44,7 @@ export async function analyzePostProcessor(payload: AnalyzePayload, deps: Pipeli
     });
   // Takeover signals were filed on the post when its account was collected: saved again as they
   // are, so the analysis neither supersedes them nor drops the post's text as finding-free.
-  if (kind === 'corporate') findings.push(...(await takeoverSignalFindingsOf(deps.db, post.id)));
+  if (account.kind === 'corporate') findings.push(...(await takeoverSignalFindingsOf(deps.db, post.id)));
   const saved = await new PostAnalysisRepository(deps.db).save(post.id, post.content_sha256, findings);
   if (saved !== undefined && (saved.created > 0 || saved.updated > 0 || saved.superseded > 0)) {
     deps.log.info({ scanRunId: payload.scanRunId, postId: post.id, ...saved }, 'findings recorded');

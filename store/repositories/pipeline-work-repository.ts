@@ -36,7 +36,7 @@ export interface MediaExtractionResult {
 /** A post with everything its analysis needs. */
 export interface PostForAnalysis {
   post: Post;
-  account: Pick<Account, 'id' | 'platform' | 'handle'>;
+  account: Pick<Account, 'id' | 'platform' | 'handle' | 'kind'>;
   media: Media[];
 }
 
@@ -243,7 +243,7 @@ export class PipelineWorkRepository {
     if (post === undefined) return undefined;
     const account = await this.db
       .selectFrom('accounts')
-      .select(['id', 'platform', 'handle'])
+      .select(['id', 'platform', 'handle', 'kind'])
       .where('id', '=', post.account_id)
       .executeTakeFirstOrThrow();
     const media = await this.db.selectFrom('media').selectAll().where('post_id', '=', postId).orderBy('position').execute();
