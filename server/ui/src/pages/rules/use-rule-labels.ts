@@ -1,8 +1,8 @@
 import { useTranslation } from 'react-i18next';
-import { rules as rulesWords } from '../../i18n/locales/en/rules.js';
+import { findings as findingsWords } from '../../i18n/locales/en/findings.js';
 
 type KnownSeverity = 'info' | 'low' | 'medium' | 'high' | 'critical';
-type KnownCategory = keyof typeof rulesWords.categories;
+type KnownCategory = keyof typeof findingsWords.categories;
 
 const SEVERITIES: readonly string[] = ['info', 'low', 'medium', 'high', 'critical'] satisfies readonly KnownSeverity[];
 
@@ -11,16 +11,17 @@ function isKnownSeverity(value: string): value is KnownSeverity {
 }
 
 function isKnownCategory(value: string): value is KnownCategory {
-  return Object.hasOwn(rulesWords.categories, value);
+  return Object.hasOwn(findingsWords.categories, value);
 }
 
 /** Names of severities and categories in the UI's language; a value the UI does not know is shown as sent. */
 export function useRuleLabels(): { severity: (value: string) => string; category: (value: string) => string; severityRank: (value: string) => number } {
   const { t: tCommon } = useTranslation();
-  const { t } = useTranslation('rules');
+  // Category names are the findings page's: one name per category wherever it shows.
+  const { t: tFindings } = useTranslation('findings');
   return {
     severity: (value) => (isKnownSeverity(value) ? tCommon(`severities.${value}`) : value),
-    category: (value) => (isKnownCategory(value) ? t(`categories.${value}`) : value),
+    category: (value) => (isKnownCategory(value) ? tFindings(`categories.${value}`) : value),
     severityRank: (value) => SEVERITIES.indexOf(value),
   };
 }
